@@ -1,0 +1,1 @@
+"""The ``incmap`` command line: one small module per subcommand, shared options in ``options``."""

