@@ -29,5 +29,7 @@ def geodesic_length_km(geom: BaseGeometry) -> float:
 
 def geodesic_distance_km(lon1, lat1, lon2, lat2) -> np.ndarray:
     """Vectorised geodesic distance between lon/lat pairs (arrays or scalars), in km."""
-    _, _, dist = wgs84().inv(np.asarray(lon1, float), np.asarray(lat1, float), np.asarray(lon2, float), np.asarray(lat2, float))
-    return np.asarray(dist) / M_PER_KM
+    arrays = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (lon1, lat1, lon2, lat2)))
+    shape = arrays[0].shape
+    _, _, dist = wgs84().inv(*(np.ascontiguousarray(a).ravel() for a in arrays))
+    return np.asarray(dist).reshape(shape) / M_PER_KM

@@ -37,9 +37,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 def _register() -> None:
     """Attach the subcommands (each lives in its own module)."""
+    from geo.cli.geocode_cmd import geocode, locate
     from geo.cli.layers_cmd import layers
 
-    cli.add_command(layers)
+    for command in (layers, geocode, locate):
+        cli.add_command(command)
 
 
 _register()

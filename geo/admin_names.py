@@ -1,0 +1,115 @@
+"""Name indexes over the admin-1 and country layers, in every language and spelling they carry.
+
+"Westkasachstan", "Западно-Казахстанская область", "West Kazakhstan" and "Ural'sk" (Natural
+Earth's alternate name) all lead to the same admin-1 row. Type words ("oblast", "region") are
+also stripped so that "Kaluga region" and "Калужская область" meet at the bare name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+from rapidfuzz import fuzz, process
+
+from geo.textnorm import fold, variant_key
+
+#: Folded type words stripped from admin names to get their bare form.
+_TYPE_WORDS = re.compile(
+    r"\b(oblast|oblasti|oblys|oblysy|region|province|provinz|gebiet|krai|kray|respublika|republic|autonomous|"
+    r"okrug|state|governorate|prefecture|voivodeship|wojewodztwo|county|district|city|federal city|avtonomnaia|"
+    r"autonome|republik|of|the)\b"
+)
+#: Exact match on a key, on a variant key, or fuzzy (score below).
+EXACT, VARIANT = 1.0, 0.93
+#: Match quality of an admin-1 unit's alternate names relative to its official ones.
+ALT_NAME_WEIGHT = 0.85
+
+
+@dataclass(frozen=True)
+class NameHit:
+    """A row whose name matched, with how well (1 exact .. ~0.8 fuzzy) and which key matched."""
+
+    row: int
+    quality: float
+    key: str
+
+
+@dataclass
+class NameIndex:
+    """Folded and variant-key lookups from names to row positions of one layer."""
+
+    exact: dict[str, dict[int, float]] = field(default_factory=lambda: defaultdict(dict))
+    variant: dict[str, dict[int, float]] = field(default_factory=lambda: defaultdict(dict))
+    primary: dict[int, str] = field(default_factory=dict)
+
+    def add(self, row: int, names: Iterable[str], weight: float = 1.0) -> None:
+        """Index every spelling of one row; ``weight`` < 1 for weaker spellings (alternate names)."""
+        for name in names:
+            if not isinstance(name, str) or not name.strip():
+                continue
+            self.primary.setdefault(row, name)
+            for key in {fold(name), bare(fold(name))}:
+                if len(key) >= 2:
+                    for table, k in ((self.exact, key), (self.variant, variant_key(key))):
+                        table[k][row] = max(weight, table[k].get(row, 0.0))
+
+    def find(self, folded: str, fuzzy_cutoff: float = 88.0) -> list[NameHit]:
+        """Rows matching ``folded`` exactly, by variant key, or else fuzzily (best first)."""
+        hits: dict[int, NameHit] = {}
+
+        def offer(table: dict[str, dict[int, float]], key: str, factor: float) -> None:
+            for r, weight in table.get(key, {}).items():
+                quality = factor * weight
+                if r not in hits or hits[r].quality < quality:
+                    hits[r] = NameHit(r, quality, key)
+
+        offer(self.exact, folded, EXACT)
+        offer(self.exact, bare(folded), EXACT * 0.98)
+        offer(self.variant, variant_key(folded), VARIANT)
+        if hits or len(folded) < 4 or fuzzy_cutoff > 100:
+            return sorted(hits.values(), key=lambda h: -h.quality)
+        matches = process.extract(folded, self.exact.keys(), scorer=fuzz.ratio, score_cutoff=fuzzy_cutoff, limit=5)
+        for key, score, _ in matches:
+            for r, weight in self.exact[key].items():
+                quality = 0.8 * weight * score / 100.0
+                if r not in hits or hits[r].quality < quality:
+                    hits[r] = NameHit(r, quality, key)
+        return sorted(hits.values(), key=lambda h: -h.quality)
+
+
+def bare(folded: str) -> str:
+    """A folded admin name without its type words: "kaluzhskaia oblast" -> "kaluzhskaia"."""
+    return " ".join(_TYPE_WORDS.sub(" ", folded).split()) or folded
+
+
+def admin1_index(admin1: gpd.GeoDataFrame) -> NameIndex:
+    """Index admin-1 units by English, local, alternate and multilingual names and ISO 3166-2 code."""
+    index = NameIndex()
+    for row, unit in enumerate(admin1.itertuples(index=False)):
+        index.add(row, [unit.name_en, unit.name, *json.loads(unit.names or "{}").values()])
+        # Natural Earth's alternate names mix old names with the capital's name ("Ural'sk"): weaker.
+        index.add(row, (unit.alt_names or "").split("|"), weight=ALT_NAME_WEIGHT)
+    return index
+
+
+def country_index(countries: gpd.GeoDataFrame) -> NameIndex:
+    """Index countries by their short English name and every i18n name the layer carries."""
+    index = NameIndex()
+    for row, country in enumerate(countries.itertuples(index=False)):
+        index.add(row, [country.name, *json.loads(country.names or "{}").values()])
+    return index
+
+
+def country_code_lookup(countries: gpd.GeoDataFrame) -> dict[str, int]:
+    """Row of each country by ISO3 and ISO2 code (upper case), for explicit ``country`` hints."""
+    lookup: dict[str, int] = {}
+    for row, country in enumerate(countries.itertuples(index=False)):
+        lookup[country.iso3] = row
+        if isinstance(country.iso2, str) and len(country.iso2) == 2:
+            lookup.setdefault(country.iso2, row)
+    return lookup

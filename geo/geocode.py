@@ -1,0 +1,468 @@
+"""Where a place name becomes a footprint: the offline geocoding pipeline.
+
+read phrase (:mod:`geo.phrases`) -> gather candidates (gazetteer, admin-1, countries) ->
+rank by context (:mod:`geo.candidates`) -> build the footprint (:mod:`geo.footprint`) ->
+attach precision (UCDP ``where_prec``), uncertainty, confidence and the alternatives.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
+
+from geo.admin_names import admin1_index, country_code_lookup, country_index
+from geo.candidates import Candidate, Context, contradicts_hints, gazetteer_rows, score
+from geo.footprint import geodesic_circle, great_circle_line, representative_point, uncertainty_km
+from geo.geodesy import geodesic_distance_km
+from geo.phrases import Interpretation, Kind, parse
+from geo.precision import DISTRICT_RADIUS_KM, NEAR_RADIUS_KM, WherePrec
+from geo.records import LINE_KEY, PROBLEM_KEY
+from geo.textnorm import fold
+
+#: Below this score a best candidate is not trusted: the name stays unresolved.
+MIN_SCORE = 0.42
+#: Name-match quality below which a match is a fuzzy guess (a misspelling) rather than a known spelling.
+FUZZY_TRUST = 0.85
+#: A runner-up within this score of the best, and elsewhere, makes the result ambiguous.
+AMBIGUITY_MARGIN = 0.06
+#: Two candidates closer than this (km) are the same place for ambiguity purposes.
+SAME_PLACE_KM = 25.0
+#: Radius (km) assumed for a natural area named after a place ("X steppe").
+AREA_RADIUS_KM = 50.0
+#: Lead a place gets over the region it shares its name with.
+NAMESAKE_MARGIN = 0.08
+#: Confidence of a record located only by its region or country hint.
+HINT_FALLBACK_CONFIDENCE = 0.3
+#: How many alternatives are written into ``candidates``.
+N_ALTERNATIVES = 5
+#: Record fields scanned for other place names (context).
+TEXT_FIELDS = ("title", "description", "summary", "notes", "text")
+#: Places named in text only count as context above this population (limits noise from common words).
+TEXT_PLACE_MIN_POP = 5000
+
+#: Importance given to admin-1 units and countries when competing with gazetteer places.
+ADMIN1_IMPORTANCE_POP, COUNTRY_IMPORTANCE_POP = 100_000, 30_000_000
+
+
+@dataclass
+class Resolution:
+    """The outcome for one place phrase: footprint and everything said about it."""
+
+    status: str
+    geometry: BaseGeometry | None = None
+    point: Point | None = None
+    where_prec: WherePrec | None = None
+    matched_name: str | None = None
+    gazetteer_id: str | None = None
+    confidence: float = 0.0
+    candidates: list[dict] = field(default_factory=list)
+    reason: str | None = None
+    approximate: bool = False
+
+
+class Geocoder:
+    """Offline geocoder over a gazetteer and the boundary layers; memoises repeated phrases."""
+
+    def __init__(self, layers=None, gazetteer=None, extra_gazetteers: Sequence = (), progress: bool = False) -> None:
+        from geo.gazetteer import load_gazetteer
+        from geo.layers import load_layers
+
+        self.layers = layers if layers is not None else load_layers()
+        self.gaz = gazetteer if gazetteer is not None else load_gazetteer(extra_gazetteers, progress=progress)
+        admin1, countries = self.layers.admin1, self.layers.countries
+        self.admin1_index = admin1_index(admin1)
+        self.country_index = country_index(countries)
+        self.country_codes = country_code_lookup(countries)
+        self.admin1_names = [n if isinstance(n, str) else m for n, m in zip(admin1["name_en"], admin1["name"])]
+        self.admin1_iso3 = admin1["iso3"].to_numpy()
+        self.admin1_code = admin1["iso_3166_2"].to_numpy()
+        self.admin1_geoms = admin1.geometry.values
+        self.admin1_label = [Point(lon, lat) if np.isfinite(lon) and np.isfinite(lat) else None
+                             for lon, lat in zip(admin1["longitude"], admin1["latitude"])]  # fmt: skip
+        self.country_iso3 = countries["iso3"].to_numpy()
+        self.country_names = countries["name"].to_numpy()
+        self.country_geoms = countries.geometry.values
+        self.admin1_tree = shapely.STRtree(self.admin1_geoms)
+        self._iso2_iso3 = {iso2: iso3 for iso2, iso3 in zip(countries["iso2"], countries["iso3"]) if isinstance(iso2, str)}
+        self._gaz_admin: dict[int, int] = {}
+        self._memo: dict[tuple, Resolution] = {}
+        self._footprint_cache: dict[tuple, tuple[BaseGeometry, Point, float]] = {}
+
+    # ------------------------------------------------------------------ containment
+
+    def admin1_of(self, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
+        """Admin-1 row containing each point (-1 at sea); coastal points snap to a unit within ~5 km."""
+        points = shapely.points(np.asarray(lons, float), np.asarray(lats, float))
+        result = np.full(len(points), -1, dtype=np.int64)
+        inp, tree = self.admin1_tree.query(points, predicate="within")
+        result[inp] = tree
+        missing = np.flatnonzero(result < 0)
+        if len(missing):
+            inp, tree = self.admin1_tree.query_nearest(points[missing], max_distance=0.05, all_matches=False)
+            result[missing[inp]] = tree
+        return result
+
+    def _gazetteer_admin1(self, rows: Iterable[int]) -> None:
+        """Fill the admin-1 row of gazetteer places not seen before (vectorised)."""
+        todo = [r for r in rows if r not in self._gaz_admin]
+        if todo:
+            found = self.admin1_of(self.gaz.lon[todo], self.gaz.lat[todo])
+            self._gaz_admin.update(zip(todo, found.tolist()))
+
+    def _country_of_admin(self, admin_row: int, fallback_iso2: str = "") -> str:
+        """Sovereign ISO3 from the admin-1 layer (de jure), else from the gazetteer's ISO2."""
+        if admin_row >= 0:
+            return str(self.admin1_iso3[admin_row])
+        return self._iso2_iso3.get(fallback_iso2, "")
+
+    # ------------------------------------------------------------------ candidates
+
+    def candidates(self, folded: str, ctx: Context, sources: Sequence[str] = ("gazetteer", "admin1", "country")) -> list[Candidate]:
+        """Every place ``folded`` may name, scored in context, best first."""
+        out: list[Candidate] = []
+        if "gazetteer" in sources:
+            hits = gazetteer_rows(self.gaz, folded)
+            self._gazetteer_admin1(r for r, _ in hits)
+            for row, quality in hits:
+                admin_row = self._gaz_admin[row]
+                if fold(str(self.gaz.names[row])) != folded and quality == 1.0:
+                    quality = 0.9  # matched an alternate name, not the primary one
+                out.append(Candidate("gazetteer", row, str(self.gaz.names[row]), str(self.gaz.ids[row]),
+                                     self._country_of_admin(admin_row, str(self.gaz.country[row])), admin_row,
+                                     float(self.gaz.lon[row]), float(self.gaz.lat[row]), int(self.gaz.population[row]),
+                                     str(self.gaz.fcode[row]), quality))  # fmt: skip
+        if "admin1" in sources:
+            for hit in self.admin1_index.find(folded):
+                pt = self._footprint("admin1", hit.row)[1]
+                code = self.admin1_code[hit.row]
+                out.append(Candidate("admin1", hit.row, self.admin1_names[hit.row], code if isinstance(code, str) else f"admin1:{hit.row}",
+                                     str(self.admin1_iso3[hit.row]), hit.row, pt.x, pt.y, ADMIN1_IMPORTANCE_POP, "ADM1", hit.quality))  # fmt: skip
+        if "country" in sources:
+            for hit in self.country_index.find(folded):
+                pt = self._footprint("country", hit.row)[1]
+                iso3 = str(self.country_iso3[hit.row])
+                out.append(Candidate("country", hit.row, str(self.country_names[hit.row]), iso3, iso3, -1, pt.x, pt.y,
+                                     COUNTRY_IMPORTANCE_POP, "PCLI", hit.quality))  # fmt: skip
+        for cand in out:
+            score(cand, ctx)
+        _favour_namesake_seats(out)
+        out.sort(key=lambda c: (-c.score, c.source != "country", c.source != "admin1"))
+        return out
+
+    # ------------------------------------------------------------------ context
+
+    def context(self, record: dict, hints: Sequence[str] = ()) -> Context:
+        """Hints and other places the record names (fields ``country``, ``region``, text fields, phrase hints)."""
+        ctx = Context()
+        country = record.get("country")
+        if isinstance(country, str) and country.strip():
+            ctx.countries |= self._countries_named(country)
+        region = record.get("region")
+        if isinstance(region, str) and region.strip():
+            self._add_region_hint(ctx, fold(region))
+        for hint in hints:
+            self._add_region_hint(ctx, hint)
+        text = " ".join(str(record[f]) for f in TEXT_FIELDS if isinstance(record.get(f), str))
+        if text:
+            self._scan_text(ctx, fold(text))
+        return ctx
+
+    def _countries_named(self, value: str) -> set[str]:
+        """ISO3 codes a country hint names (code or name in any language the layers know)."""
+        code = value.strip().upper()
+        if code in self.country_codes:
+            return {str(self.country_iso3[self.country_codes[code]])}
+        return {str(self.country_iso3[h.row]) for h in self.country_index.find(fold(value), fuzzy_cutoff=101) if h.quality >= 0.9}
+
+    def _add_region_hint(self, ctx: Context, folded: str) -> None:
+        """A region hint: an admin-1 unit, a country, or failing those a place whose region counts."""
+        folded = re.sub(r"\b(region|oblast|oblys|province|gebiet)\b", " ", folded).strip() or folded
+        admin = [h.row for h in self.admin1_index.find(folded, fuzzy_cutoff=101) if h.quality >= 0.9]
+        if admin:
+            ctx.regions |= set(admin)
+            return
+        countries = self._countries_named(folded)
+        if countries:
+            ctx.countries |= countries
+            return
+        places = self.candidates(folded, Context(), sources=("gazetteer",))
+        if places and places[0].quality >= 0.9:
+            ctx.text_points.append((places[0].lon, places[0].lat))
+            if places[0].admin1_row >= 0:
+                ctx.text_regions.add(places[0].admin1_row)
+
+    def _scan_text(self, ctx: Context, folded_text: str) -> None:
+        """Add admin-1 units, countries and sizeable places named in free text (1-3 word n-grams)."""
+        words = folded_text.split()
+        for n in (3, 2, 1):
+            for i in range(len(words) - n + 1):
+                gram = " ".join(words[i : i + n])
+                if len(gram) < 4:
+                    continue
+                ctx.text_regions |= set(self.admin1_index.exact.get(gram, ()))
+                ctx.text_countries |= {str(self.country_iso3[r]) for r in self.country_index.exact.get(gram, ())}
+                rows = self.gaz.lookup(gram)[:5]
+                big = [int(r) for r in rows if self.gaz.population[r] >= TEXT_PLACE_MIN_POP]
+                if big and len(ctx.text_points) < 20:
+                    ctx.text_points.append((float(self.gaz.lon[big[0]]), float(self.gaz.lat[big[0]])))
+
+    # ------------------------------------------------------------------ footprints
+
+    def _footprint(self, source: str, row: int) -> tuple[BaseGeometry, Point, float]:
+        """(geometry, representative point, uncertainty km) of an admin-1 unit or country, cached."""
+        key = (source, row)
+        if key not in self._footprint_cache:
+            if source == "admin1":
+                geom, pt = self.admin1_geoms[row], representative_point(self.admin1_geoms[row], self.admin1_label[row])
+            else:
+                geom = self.country_geoms[row]
+                pt = representative_point(geom)
+            self._footprint_cache[key] = (geom, pt, uncertainty_km(geom, pt))
+        return self._footprint_cache[key]
+
+    def _candidate_footprint(self, cand: Candidate, kind: Kind) -> tuple[BaseGeometry, Point, WherePrec]:
+        """Footprint and precision of a chosen candidate read as ``kind``."""
+        if cand.source in ("admin1", "country"):
+            geom, pt, _ = self._footprint(cand.source, cand.row)
+            return geom, pt, WherePrec.ADMIN1 if cand.source == "admin1" else WherePrec.COUNTRY
+        pt = Point(cand.lon, cand.lat)
+        if kind == Kind.NEAR:
+            return geodesic_circle(cand.lon, cand.lat, NEAR_RADIUS_KM), pt, WherePrec.NEAR
+        if kind == Kind.DISTRICT:
+            return geodesic_circle(cand.lon, cand.lat, DISTRICT_RADIUS_KM), pt, WherePrec.ADMIN2
+        if kind == Kind.AREA:
+            return geodesic_circle(cand.lon, cand.lat, AREA_RADIUS_KM), pt, WherePrec.AREA
+        if kind == Kind.WATER:
+            return pt, pt, WherePrec.WATER
+        return pt, pt, WherePrec.EXACT
+
+    # ------------------------------------------------------------------ resolution
+
+    def resolve(self, place: str, record: dict | None = None) -> Resolution:
+        """Resolve one place phrase in the context of its record (memoised on phrase + context)."""
+        record = record or {}
+        readings = parse(place) if isinstance(place, str) else []
+        if not readings:
+            return Resolution("unresolved", reason="empty place")
+        ctx = self.context(record, readings[0].hints)
+        key = (place, ctx.key())
+        if key not in self._memo:
+            self._memo[key] = self._resolve_readings(place, readings, ctx)
+        return self._memo[key]
+
+    def _resolve_readings(self, place: str, readings: list[Interpretation], ctx: Context) -> Resolution:
+        """Try each reading in order; keep the first that resolves (else the best failure reason)."""
+        failure = None
+        for reading in readings:
+            names = [n for n in reading.names if len(n) >= 2 and not n.isdigit()]
+            if len(names) != len(reading.names):
+                continue
+            res = self._resolve_reading(reading, ctx)
+            if res.status != "unresolved":
+                return res
+            failure = failure or res
+        failure = failure or Resolution("unresolved", reason=f"no usable place name in {place!r}")
+        return self._fall_back_to_hint(failure, ctx) or failure
+
+    def _fall_back_to_hint(self, failure: Resolution, ctx: Context) -> Resolution | None:
+        """When the place itself is not found, the record's explicit region or country hint still locates it,
+        at that lower precision (as UCDP codes an event known only to its region or country)."""
+        for source, rows in (("admin1", sorted(ctx.regions)), ("country", sorted(self.country_codes[c] for c in ctx.countries))):
+            if len(rows) == 1:
+                geom, pt, _ = self._footprint(source, rows[0])
+                name = self.admin1_names[rows[0]] if source == "admin1" else str(self.country_names[rows[0]])
+                gid = self.admin1_code[rows[0]] if source == "admin1" else str(self.country_iso3[rows[0]])
+                prec = WherePrec.ADMIN1 if source == "admin1" else WherePrec.COUNTRY
+                return Resolution("resolved", geom, pt, prec, name, gid if isinstance(gid, str) else None, HINT_FALLBACK_CONFIDENCE,
+                                  failure.candidates, reason=f"{failure.reason}; located by the {'region' if source == 'admin1' else 'country'} hint only")  # fmt: skip
+        return None
+
+    def _resolve_reading(self, reading: Interpretation, ctx: Context) -> Resolution:
+        """Resolve one interpretation into a Resolution."""
+        if reading.kind == Kind.ROUTE:
+            return self._resolve_route(reading, ctx)
+        if len(reading.names) > 1:
+            return self._resolve_list(reading, ctx)
+        name = reading.names[0]
+        sources = {Kind.ADMIN: ("admin1", "country"), Kind.WATER: ("gazetteer",)}.get(reading.kind, ("gazetteer", "admin1", "country"))
+        cands = self.candidates(name, ctx, sources)
+        if reading.kind == Kind.WATER:
+            cands = [c for c in cands if c.quality >= 0.9 and str(self.gaz.fclass[c.row]) == "H"]
+        if not cands and reading.kind == Kind.ADMIN:
+            cands = self._admin_of_place(name, ctx)
+        return self._choose(cands, reading, name, ctx)
+
+    def _admin_of_place(self, name: str, ctx: Context) -> list[Candidate]:
+        """"X region" where X is a city: the admin-1 unit that contains the best place named X."""
+        places = [c for c in self.candidates(name, ctx, ("gazetteer",)) if c.admin1_row >= 0]
+        out = []
+        for place in places[:3]:
+            geom, pt, _ = self._footprint("admin1", place.admin1_row)
+            cand = Candidate("admin1", place.admin1_row, self.admin1_names[place.admin1_row], str(self.admin1_code[place.admin1_row]),
+                             str(self.admin1_iso3[place.admin1_row]), place.admin1_row, pt.x, pt.y, ADMIN1_IMPORTANCE_POP, "ADM1",
+                             place.quality * 0.95)  # fmt: skip
+            score(cand, ctx)
+            cand.why.append(f"region containing {place.name}")
+            out.append(cand)
+        return sorted(out, key=lambda c: -c.score)
+
+    def _choose(self, cands: list[Candidate], reading: Interpretation, name: str, ctx: Context) -> Resolution:
+        """Pick the best candidate, decide ambiguity and confidence, and build the footprint.
+
+        Context chooses among candidates but never makes a weak name acceptable: the best must pass
+        on name and importance alone, and a fuzzy (misspelt) match must not contradict the hints."""
+        alternatives = [c.summary(self.admin1_names) for c in cands[:N_ALTERNATIVES]]
+        if cands and cands[0].quality < FUZZY_TRUST and contradicts_hints(cands[0], ctx):
+            return Resolution("unresolved", reason=f"no match for {name!r}; the closest spelling, {cands[0].name!r} ({cands[0].gid}), "
+                              "lies outside the record's country/region hint", candidates=alternatives)  # fmt: skip
+        if not cands:
+            return Resolution("unresolved", reason=f"no match for {name!r} in the gazetteer or the admin layers", candidates=alternatives)
+        best = cands[0]
+        if best.score < MIN_SCORE or best.base < MIN_SCORE:
+            return Resolution("unresolved", reason=f"best match {best.name!r} ({best.gid}) scores {min(best.score, best.base):.2f} < {MIN_SCORE}",
+                              candidates=alternatives)  # fmt: skip
+        rival = next((c for c in cands[1:] if not self._same_place(best, c)), None)
+        ambiguous = rival is not None and rival.score >= best.score - AMBIGUITY_MARGIN
+        geom, pt, prec = self._candidate_footprint(best, reading.kind)
+        return Resolution(
+            "ambiguous" if ambiguous else "resolved", geom, pt, prec, best.name, best.gid,
+            _confidence(best, rival), alternatives, reason=("; ".join(best.why)),
+            approximate=reading.kind in (Kind.AREA, Kind.NEAR, Kind.DISTRICT) and best.source == "gazetteer",
+        )  # fmt: skip
+
+    def _same_place(self, a: Candidate, b: Candidate) -> bool:
+        """True when two candidates denote the same location (same unit, or points within 25 km)."""
+        if a.source != "gazetteer" or b.source != "gazetteer":
+            return a.source == b.source and a.row == b.row or (b.source == "admin1" and a.admin1_row == b.row and a.source == "gazetteer")
+        return float(geodesic_distance_km(a.lon, a.lat, b.lon, b.lat)) < SAME_PLACE_KM
+
+    def _resolve_route(self, reading: Interpretation, ctx: Context) -> Resolution:
+        """A route between two places: each endpoint resolved with the other as context; a geodesic line."""
+        first, second = reading.names[:2]
+        a = self.candidates(first, ctx, ("gazetteer",))
+        b = self.candidates(second, ctx, ("gazetteer",))
+        if not a or not b:
+            missing = first if not a else second
+            return Resolution("unresolved", reason=f"route endpoint {missing!r} not found")
+        ctx_b = _with_point(ctx, a[0])
+        b = self.candidates(second, ctx_b, ("gazetteer",))
+        a = self.candidates(first, _with_point(ctx, b[0]), ("gazetteer",))
+        best_a, best_b = a[0], b[0]
+        if min(best_a.score, best_b.score) < MIN_SCORE:
+            return Resolution("unresolved", reason=f"route endpoints too uncertain ({best_a.name}, {best_b.name})")
+        line = great_circle_line([(best_a.lon, best_a.lat), (best_b.lon, best_b.lat)])
+        pt = representative_point(line)
+        rivals = [next((c for c in cands[1:] if not self._same_place(cands[0], c)), None) for cands in (a, b)]
+        ambiguous = any(r is not None and r.score >= c[0].score - AMBIGUITY_MARGIN for r, c in zip(rivals, (a, b)))
+        conf = min(_confidence(best_a, rivals[0]), _confidence(best_b, rivals[1]))
+        alternatives = [c.summary(self.admin1_names) for c in (a[:3] + b[:3])]
+        return Resolution("ambiguous" if ambiguous else "resolved", line, pt, WherePrec.AREA, f"{best_a.name} – {best_b.name}",
+                          f"{best_a.gid}|{best_b.gid}", conf, alternatives,
+                          reason=f"straight geodesic line between the endpoints ({reading.qualifier}); the road's own course is not in the gazetteer",
+                          approximate=True)  # fmt: skip
+
+    def _resolve_list(self, reading: Interpretation, ctx: Context) -> Resolution:
+        """Several places in one phrase ("Odesa and Kharkiv regions"): the union of their footprints."""
+        parts = [self._resolve_reading(Interpretation(reading.kind, (n,), reading.hints, reading.qualifier), ctx) for n in reading.names]
+        bad = [n for n, p in zip(reading.names, parts) if p.status == "unresolved"]
+        if bad:
+            return Resolution("unresolved", reason=f"part(s) of the list not found: {', '.join(bad)}")
+        geom = shapely.union_all([p.geometry for p in parts])
+        pt = representative_point(geom, parts[0].point)
+        return Resolution(
+            "ambiguous" if any(p.status == "ambiguous" for p in parts) else "resolved", geom, pt,
+            max(p.where_prec for p in parts), " + ".join(p.matched_name for p in parts), "|".join(p.gazetteer_id for p in parts),
+            min(p.confidence for p in parts), [c for p in parts for c in p.candidates[:2]], reason="union of the places listed",
+            approximate=any(p.approximate for p in parts),
+        )  # fmt: skip
+
+    # ------------------------------------------------------------------ records
+
+    def geocode_record(self, record: dict) -> tuple[dict, BaseGeometry | None]:
+        """Output properties and footprint for one input record (input fields pass through)."""
+        props = {k: v for k, v in record.items() if not k.startswith("_")}
+        if isinstance(record.get("lat"), float) and isinstance(record.get("lon"), float):
+            pt = Point(record["lon"], record["lat"])
+            res = Resolution("given", pt, pt, WherePrec.EXACT, record.get("place"), None, 1.0, [], reason="coordinates given in the input")
+        else:
+            res = self.resolve(record.get("place") if isinstance(record.get("place"), str) else "", record)
+        problems = record.get(PROBLEM_KEY) or []
+        if res.status == "unresolved" and problems and not (isinstance(record.get("place"), str) and record["place"].strip()):
+            res.reason = problems[0]
+        props.update(self._output_fields(res))
+        props["input_line"] = record.get(LINE_KEY)
+        props["problems"] = "; ".join(problems) or None
+        return props, res.geometry
+
+    def _output_fields(self, res: Resolution) -> dict:
+        """The geocoding contract's fields for a Resolution."""
+        out = {"lat": None, "lon": None, "status": res.status, "reason": res.reason, "where_prec": None, "precision": None,
+               "uncertainty_km": None, "country": None, "admin1": None, "admin1_code": None, "matched_name": res.matched_name,
+               "gazetteer_id": res.gazetteer_id, "confidence": round(res.confidence, 3), "candidates": res.candidates,
+               "acled_geo_precision": None, "approximate": res.approximate}  # fmt: skip
+        if res.geometry is None or res.point is None:
+            return out
+        admin_row = int(self.admin1_of([res.point.x], [res.point.y])[0])
+        out.update(
+            lat=round(res.point.y, 6), lon=round(res.point.x, 6), where_prec=int(res.where_prec), precision=res.where_prec.label,
+            uncertainty_km=round(self._uncertainty(res), 3), acled_geo_precision=res.where_prec.acled,
+            country=self._country_of_admin(admin_row) or None,
+            admin1=self.admin1_names[admin_row] if admin_row >= 0 else None,
+            admin1_code=(self.admin1_code[admin_row] if admin_row >= 0 and isinstance(self.admin1_code[admin_row], str) else None),
+        )  # fmt: skip
+        if res.where_prec >= WherePrec.COUNTRY:
+            out.update(admin1=None, admin1_code=None)  # a country-wide footprint has no region
+        if res.where_prec == WherePrec.COUNTRY and res.gazetteer_id:
+            out["country"] = res.gazetteer_id
+        return out
+
+    def _uncertainty(self, res: Resolution) -> float:
+        """Uncertainty radius for a resolution (cached for admin-1 units and countries)."""
+        return uncertainty_km(res.geometry, res.point)
+
+    def geocode(self, records: Sequence[dict]) -> gpd.GeoDataFrame:
+        """Geocode records into a GeoDataFrame (EPSG:4326), one row per record, in input order."""
+        rows, geoms = [], []
+        for record in records:
+            props, geom = self.geocode_record(record)
+            rows.append(props)
+            geoms.append(geom)
+        frame = gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
+        return frame
+
+
+def _favour_namesake_seats(cands: list[Candidate]) -> None:
+    """A bare name shared by a region and the biggest place inside it ("Kaluga", "Aktobe") means the place:
+    news writes "X region" when it means the region. The place gets the region's score plus a margin."""
+    regions = {c.row: c for c in cands if c.source == "admin1" and c.quality >= 0.85}
+    seats: dict[int, Candidate] = {}
+    for cand in cands:
+        if cand.source == "gazetteer" and cand.admin1_row in regions and cand.quality >= 0.85:
+            if cand.admin1_row not in seats or cand.population > seats[cand.admin1_row].population:
+                seats[cand.admin1_row] = cand
+    for row, seat in seats.items():
+        bonus = max(0.0, regions[row].score - seat.score) + NAMESAKE_MARGIN
+        seat.score += bonus
+        seat.why.append(f"namesake seat of {regions[row].name} {bonus:+.2f}")
+
+
+def _with_point(ctx: Context, cand: Candidate) -> Context:
+    """A copy of ``ctx`` that also knows about a resolved place (for route endpoints)."""
+    return Context(set(ctx.countries), set(ctx.regions), set(ctx.text_countries), set(ctx.text_regions) | {cand.admin1_row},
+                   [*ctx.text_points, (cand.lon, cand.lat)])  # fmt: skip
+
+
+def _confidence(best: Candidate, rival: Candidate | None) -> float:
+    """Confidence in [0, 1]: how strong the best candidate is, and how far ahead of a rival elsewhere."""
+    strength = max(0.0, min(1.0, (best.score - MIN_SCORE) / 0.5 + 0.5))
+    if rival is None:
+        return strength
+    margin = max(0.0, best.score - rival.score)
+    return strength * (0.5 + 0.5 * min(1.0, margin / 0.25))
