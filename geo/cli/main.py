@@ -39,8 +39,9 @@ def _register() -> None:
     """Attach the subcommands (each lives in its own module)."""
     from geo.cli.geocode_cmd import geocode, locate
     from geo.cli.layers_cmd import layers
+    from geo.cli.map_cmd import map_
 
-    for command in (layers, geocode, locate):
+    for command in (layers, geocode, locate, map_):
         cli.add_command(command)
 
 
