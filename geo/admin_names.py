@@ -7,16 +7,25 @@ also stripped so that "Kaluga region" and "Калужская область" me
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import pickle
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
 
 import geopandas as gpd
-from rapidfuzz import fuzz, process
 
+from geo import settings
+from geo.fuzzy import FuzzyIndex
 from geo.textnorm import fold, variant_key
+
+#: Bump when the index layout or the name rules change, to invalidate cached indexes.
+INDEX_FORMAT = 1
 
 #: Folded type words stripped from admin names to get their bare form.
 _TYPE_WORDS = re.compile(
@@ -39,13 +48,19 @@ class NameHit:
     key: str
 
 
+def _table() -> defaultdict:
+    """An empty key -> {row: weight} table (a module-level factory, so indexes pickle)."""
+    return defaultdict(dict)
+
+
 @dataclass
 class NameIndex:
     """Folded and variant-key lookups from names to row positions of one layer."""
 
-    exact: dict[str, dict[int, float]] = field(default_factory=lambda: defaultdict(dict))
-    variant: dict[str, dict[int, float]] = field(default_factory=lambda: defaultdict(dict))
+    exact: dict[str, dict[int, float]] = field(default_factory=_table)
+    variant: dict[str, dict[int, float]] = field(default_factory=_table)
     primary: dict[int, str] = field(default_factory=dict)
+    _fuzzy: FuzzyIndex | None = field(default=None, repr=False)
 
     def add(self, row: int, names: Iterable[str], weight: float = 1.0) -> None:
         """Index every spelling of one row; ``weight`` < 1 for weaker spellings (alternate names)."""
@@ -56,7 +71,8 @@ class NameIndex:
             for key in {fold(name), bare(fold(name))}:
                 if len(key) >= 2:
                     for table, k in ((self.exact, key), (self.variant, variant_key(key))):
-                        table[k][row] = max(weight, table[k].get(row, 0.0))
+                        entry = table.setdefault(k, {})
+                        entry[row] = max(weight, entry.get(row, 0.0))
 
     def find(self, folded: str, fuzzy_cutoff: float = 88.0) -> list[NameHit]:
         """Rows matching ``folded`` exactly, by variant key, or else fuzzily (best first)."""
@@ -73,8 +89,9 @@ class NameIndex:
         offer(self.variant, variant_key(folded), VARIANT)
         if hits or len(folded) < 4 or fuzzy_cutoff > 100:
             return sorted(hits.values(), key=lambda h: -h.quality)
-        matches = process.extract(folded, self.exact.keys(), scorer=fuzz.ratio, score_cutoff=fuzzy_cutoff, limit=5)
-        for key, score, _ in matches:
+        if self._fuzzy is None:
+            self._fuzzy = FuzzyIndex(self.exact.keys())
+        for key, score in self._fuzzy.extract(folded, fuzzy_cutoff):
             for r, weight in self.exact[key].items():
                 quality = 0.8 * weight * score / 100.0
                 if r not in hits or hits[r].quality < quality:
@@ -103,6 +120,31 @@ def country_index(countries: gpd.GeoDataFrame) -> NameIndex:
     for row, country in enumerate(countries.itertuples(index=False)):
         index.add(row, [country.name, *json.loads(country.names or "{}").values()])
     return index
+
+
+def name_indexes(layers, cache_dir: Path | None = None) -> tuple[NameIndex, NameIndex]:
+    """(admin-1 index, country index) for ``layers``, cached in the user cache keyed by the layer files' hashes."""
+    files = layers.provenance.get("files", {})
+    identity = json.dumps([INDEX_FORMAT, {k: v.get("sha256") for k, v in files.items()}, metadata.version("anyascii")], sort_keys=True)
+    path = Path(cache_dir or settings.CACHE_DIR) / f"admin-names-{hashlib.sha256(identity.encode()).hexdigest()[:20]}.pkl"
+    try:
+        with open(path, "rb") as handle:
+            admin, country = pickle.load(handle)
+        return admin, country
+    except Exception:  # missing, torn or foreign cache: rebuild  # noqa: BLE001
+        pass
+    admin, country = admin1_index(layers.admin1), country_index(layers.countries)
+    for index in (admin, country):
+        index.exact, index.variant = dict(index.exact), dict(index.variant)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as handle:
+            pickle.dump((admin, country), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only cache only costs time
+    return admin, country
 
 
 def country_code_lookup(countries: gpd.GeoDataFrame) -> dict[str, int]:

@@ -10,8 +10,8 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from rapidfuzz import fuzz, process
 
+from geo.fuzzy import FuzzyIndex
 from geo.geodesy import geodesic_distance_km
 from geo.textnorm import variant_key
 
@@ -72,6 +72,16 @@ class Context:
                 frozenset(self.text_regions), tuple(self.text_points))  # fmt: skip
 
 
+_FUZZY_INDEXES: dict[int, FuzzyIndex] = {}
+
+
+def fuzzy_index(gaz) -> FuzzyIndex:
+    """The (lazily built) fuzzy index over a gazetteer's folded names."""
+    if id(gaz) not in _FUZZY_INDEXES:
+        _FUZZY_INDEXES[id(gaz)] = FuzzyIndex(gaz.all_keys())
+    return _FUZZY_INDEXES[id(gaz)]
+
+
 def gazetteer_rows(gaz, folded: str, fuzzy: bool = True) -> list[tuple[int, float]]:
     """(row, name-match quality) for a folded name: exact 1.0 / alternate 0.97, variant 0.92, fuzzy <= 0.8."""
     found: dict[int, float] = {}
@@ -81,25 +91,10 @@ def gazetteer_rows(gaz, folded: str, fuzzy: bool = True) -> list[tuple[int, floa
         found.setdefault(int(row), 0.92)
     if found or not fuzzy or len(folded) < FUZZY_MIN_LEN:
         return list(found.items())
-    for key, score, _ in _fuzzy_keys(gaz, folded):
+    for key, score in fuzzy_index(gaz).extract(folded, FUZZY_CUTOFF):
         for row in gaz.lookup(key)[:MAX_PER_KEY]:
             found.setdefault(int(row), 0.8 * score / 100.0)
     return list(found.items())
-
-
-def _fuzzy_keys(gaz, folded: str) -> list[tuple[str, float, int]]:
-    """Fuzzy-matching gazetteer keys, searched only among keys of similar length and same first letter."""
-    buckets = getattr(gaz, "_fuzzy_buckets", None)
-    if buckets is None:
-        buckets = {}
-        for key in gaz.all_keys():
-            if key:
-                buckets.setdefault((key[0], len(key) // 3), []).append(key)
-        gaz._fuzzy_buckets = buckets
-    pool: list[str] = []
-    for size in {len(folded) // 3 - 1, len(folded) // 3, len(folded) // 3 + 1}:
-        pool += buckets.get((folded[0], size), [])
-    return process.extract(folded, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5)
 
 
 def importance(population: int, fcode: str) -> float:

@@ -17,7 +17,7 @@ import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from geo.admin_names import admin1_index, country_code_lookup, country_index
+from geo.admin_names import country_code_lookup, name_indexes
 from geo.candidates import Candidate, Context, contradicts_hints, gazetteer_rows, score
 from geo.footprint import geodesic_circle, great_circle_line, representative_point, uncertainty_km
 from geo.geodesy import geodesic_distance_km
@@ -36,8 +36,12 @@ AMBIGUITY_MARGIN = 0.06
 SAME_PLACE_KM = 25.0
 #: Radius (km) assumed for a natural area named after a place ("X steppe").
 AREA_RADIUS_KM = 50.0
+#: A fuzzy cutoff no score reaches: exact and variant spellings only.
+NO_FUZZY = 101.0
 #: Lead a place gets over the region it shares its name with.
 NAMESAKE_MARGIN = 0.08
+#: A namesake seat must be at least this populous (a village named after its region is not its seat).
+NAMESAKE_MIN_POP = 50_000
 #: Confidence of a record located only by its region or country hint.
 HINT_FALLBACK_CONFIDENCE = 0.3
 #: How many alternatives are written into ``candidates``.
@@ -77,8 +81,7 @@ class Geocoder:
         self.layers = layers if layers is not None else load_layers()
         self.gaz = gazetteer if gazetteer is not None else load_gazetteer(extra_gazetteers, progress=progress)
         admin1, countries = self.layers.admin1, self.layers.countries
-        self.admin1_index = admin1_index(admin1)
-        self.country_index = country_index(countries)
+        self.admin1_index, self.country_index = name_indexes(self.layers)
         self.country_codes = country_code_lookup(countries)
         self.admin1_names = [n if isinstance(n, str) else m for n, m in zip(admin1["name_en"], admin1["name"])]
         self.admin1_iso3 = admin1["iso3"].to_numpy()
@@ -128,32 +131,56 @@ class Geocoder:
         """Every place ``folded`` may name, scored in context, best first."""
         out: list[Candidate] = []
         if "gazetteer" in sources:
-            hits = gazetteer_rows(self.gaz, folded)
-            self._gazetteer_admin1(r for r, _ in hits)
-            for row, quality in hits:
-                admin_row = self._gaz_admin[row]
-                if fold(str(self.gaz.names[row])) != folded and quality == 1.0:
-                    quality = 0.9  # matched an alternate name, not the primary one
-                out.append(Candidate("gazetteer", row, str(self.gaz.names[row]), str(self.gaz.ids[row]),
-                                     self._country_of_admin(admin_row, str(self.gaz.country[row])), admin_row,
-                                     float(self.gaz.lon[row]), float(self.gaz.lat[row]), int(self.gaz.population[row]),
-                                     str(self.gaz.fcode[row]), quality))  # fmt: skip
+            out += self._gazetteer_candidates(folded, gazetteer_rows(self.gaz, folded, fuzzy=False))
         if "admin1" in sources:
-            for hit in self.admin1_index.find(folded):
-                pt = self._footprint("admin1", hit.row)[1]
-                code = self.admin1_code[hit.row]
-                out.append(Candidate("admin1", hit.row, self.admin1_names[hit.row], code if isinstance(code, str) else f"admin1:{hit.row}",
-                                     str(self.admin1_iso3[hit.row]), hit.row, pt.x, pt.y, ADMIN1_IMPORTANCE_POP, "ADM1", hit.quality))  # fmt: skip
+            out += self._admin1_candidates(self.admin1_index.find(folded, fuzzy_cutoff=NO_FUZZY))
         if "country" in sources:
-            for hit in self.country_index.find(folded):
-                pt = self._footprint("country", hit.row)[1]
-                iso3 = str(self.country_iso3[hit.row])
-                out.append(Candidate("country", hit.row, str(self.country_names[hit.row]), iso3, iso3, -1, pt.x, pt.y,
-                                     COUNTRY_IMPORTANCE_POP, "PCLI", hit.quality))  # fmt: skip
+            out += self._country_candidates(self.country_index.find(folded, fuzzy_cutoff=NO_FUZZY))
+        if not out:  # nothing spelt this way: try misspellings, in every source asked for
+            if "gazetteer" in sources:
+                out += self._gazetteer_candidates(folded, gazetteer_rows(self.gaz, folded, fuzzy=True))
+            if "admin1" in sources:
+                out += self._admin1_candidates(self.admin1_index.find(folded))
+            if "country" in sources:
+                out += self._country_candidates(self.country_index.find(folded))
         for cand in out:
             score(cand, ctx)
         _favour_namesake_seats(out)
         out.sort(key=lambda c: (-c.score, c.source != "country", c.source != "admin1"))
+        return out
+
+    def _gazetteer_candidates(self, folded: str, hits: list[tuple[int, float]]) -> list[Candidate]:
+        """Candidates for gazetteer rows (with their admin-1 unit and sovereign state)."""
+        self._gazetteer_admin1(r for r, _ in hits)
+        out = []
+        for row, quality in hits:
+            admin_row = self._gaz_admin[row]
+            if quality == 1.0 and fold(str(self.gaz.names[row])) != folded:
+                quality = 0.9  # matched an alternate name, not the primary one
+            out.append(Candidate("gazetteer", row, str(self.gaz.names[row]), str(self.gaz.ids[row]),
+                                 self._country_of_admin(admin_row, str(self.gaz.country[row])), admin_row,
+                                 float(self.gaz.lon[row]), float(self.gaz.lat[row]), int(self.gaz.population[row]),
+                                 str(self.gaz.fcode[row]), quality))  # fmt: skip
+        return out
+
+    def _admin1_candidates(self, hits) -> list[Candidate]:
+        """Candidates for admin-1 units (point: Natural Earth's label point when inside)."""
+        out = []
+        for hit in hits:
+            pt = self._footprint("admin1", hit.row)[1]
+            code = self.admin1_code[hit.row]
+            out.append(Candidate("admin1", hit.row, self.admin1_names[hit.row], code if isinstance(code, str) else f"admin1:{hit.row}",
+                                 str(self.admin1_iso3[hit.row]), hit.row, pt.x, pt.y, ADMIN1_IMPORTANCE_POP, "ADM1", hit.quality))  # fmt: skip
+        return out
+
+    def _country_candidates(self, hits) -> list[Candidate]:
+        """Candidates for countries."""
+        out = []
+        for hit in hits:
+            pt = self._footprint("country", hit.row)[1]
+            iso3 = str(self.country_iso3[hit.row])
+            out.append(Candidate("country", hit.row, str(self.country_names[hit.row]), iso3, iso3, -1, pt.x, pt.y,
+                                 COUNTRY_IMPORTANCE_POP, "PCLI", hit.quality))  # fmt: skip
         return out
 
     # ------------------------------------------------------------------ context
@@ -444,7 +471,7 @@ def _favour_namesake_seats(cands: list[Candidate]) -> None:
     regions = {c.row: c for c in cands if c.source == "admin1" and c.quality >= 0.85}
     seats: dict[int, Candidate] = {}
     for cand in cands:
-        if cand.source == "gazetteer" and cand.admin1_row in regions and cand.quality >= 0.85:
+        if cand.source == "gazetteer" and cand.admin1_row in regions and cand.quality >= 0.85 and cand.population >= NAMESAKE_MIN_POP:
             if cand.admin1_row not in seats or cand.population > seats[cand.admin1_row].population:
                 seats[cand.admin1_row] = cand
     for row, seat in seats.items():

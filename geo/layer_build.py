@@ -229,7 +229,7 @@ def write_layers(
     for name, frame in files.items():
         frame.to_parquet(out_dir / name, compression="zstd", index=False, write_covering_bbox=True)
     provenance = {
-        "built": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "built": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "command": command,
         "sources": sources,
         "files": {name: {"features": len(frame), "sha256": sha256(out_dir / name)} for name, frame in files.items()},

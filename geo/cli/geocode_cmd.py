@@ -7,6 +7,7 @@ import collections
 import click
 
 from geo.cli.options import encoding_opt, gazetteer_opt, output_opt, strict_opt
+from geo.config import gazetteers_with_config
 
 
 def report_problems(problems, limit: int = 10) -> None:
@@ -38,7 +39,7 @@ def geocode(input_path: str, output: str | None, strict: bool, encoding: str, ga
 
     records = read_records(input_path, encoding=encoding, strict=strict)
     report_problems(records.problems)
-    frame = Geocoder(extra_gazetteers=gazetteers, progress=True).geocode(records.records)
+    frame = Geocoder(extra_gazetteers=gazetteers_with_config(gazetteers), progress=True).geocode(records.records)
     if output:
         write_records(frame, output)
         click.echo(f"wrote {output}", err=True)
@@ -59,7 +60,7 @@ def locate(place: str, context: str, country: str, region: str, limit: int, gaze
     from geo.geocode import Geocoder
     from geo.phrases import parse
 
-    geocoder = Geocoder(extra_gazetteers=gazetteers, progress=True)
+    geocoder = Geocoder(extra_gazetteers=gazetteers_with_config(gazetteers), progress=True)
     record = {"place": place, "description": context, "country": country, "region": region}
     res = geocoder.resolve(place, record)
     readings = parse(place)

@@ -7,6 +7,7 @@ import collections
 import click
 
 from geo.cli.options import encoding_opt, gazetteer_opt, strict_opt
+from geo.config import gazetteers_with_config
 
 
 @click.command(name="map")
@@ -28,7 +29,7 @@ def map_(input_path: str | None, output: str, title: str | None, strict: bool, e
     path = input_path or settings.DEFAULT_INCIDENTS
     records = read_records(path, encoding=encoding, strict=strict)
     report_problems(records.problems)
-    geocoder = Geocoder(extra_gazetteers=gazetteers, progress=True)
+    geocoder = Geocoder(extra_gazetteers=gazetteers_with_config(gazetteers), progress=True)
     frame = geocoder.geocode(records.records)
     fmap = build_map(frame, geocoder.layers, title=title or ("incmap: bundled incidents" if input_path is None else f"incmap: {path}"))
     try:

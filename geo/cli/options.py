@@ -9,5 +9,6 @@ strict_opt = click.option("--strict", is_flag=True, help="Fail on the first bad 
 encoding_opt = click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of the input file.")
 gazetteer_opt = click.option(
     "--gazetteer", "gazetteers", multiple=True, type=click.Path(dir_okay=False),
-    help="Extra places: a GeoNames dump (KZ.txt, allCountries.txt) or a CSV with name,lat,lon. Repeatable.",
+    help="Extra places: a GeoNames dump (KZ.txt, allCountries.txt) or a CSV with name,lat,lon. Repeatable; "
+    "also settable as `gazetteers = [...]` in incmap.toml or ~/.config/incmap/config.toml.",
 )  # fmt: skip
