@@ -24,7 +24,8 @@ EXTENT_MARGIN_DEG = 5.0
 PALETTE = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"]
 
 POPUP_FIELDS = (("title", "Title"), ("date", "Date"), ("type", "Type"), ("place", "Place as written"), ("matched_name", "Matched"),
-                ("precision", "Precision"), ("country", "Country"), ("admin1", "Region"), ("source", "Source"), ("summary", "Summary"))  # fmt: skip
+                ("precision", "Precision"), ("country", "Country"), ("admin1", "Region"), ("border_text", "Border"), ("source", "Source"),
+                ("summary", "Summary"))  # fmt: skip
 
 
 def _extent(frame: gpd.GeoDataFrame, layers: Layers) -> shapely.Polygon:
@@ -48,6 +49,7 @@ def _clip(frame: gpd.GeoDataFrame, extent: shapely.Polygon) -> gpd.GeoDataFrame:
 def popup_html(record: dict) -> str:
     """Popup body for one incident; every value escaped."""
     rows = []
+    record = {**record, "border_text": _border_text(record)}
     for key, label in POPUP_FIELDS:
         value = record.get(key)
         if value is None or (isinstance(value, float) and value != value) or value == "":
@@ -59,6 +61,15 @@ def popup_html(record: dict) -> str:
     if isinstance(url, str) and url.startswith(("http://", "https://")):
         rows.append(f'<tr><th>Link</th><td><a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener">{html.escape(url)}</a></td></tr>')
     return "<table class='incmap-popup'>" + "".join(rows) + "</table>"
+
+
+def _border_text(record: dict) -> str | None:
+    """'12.3 km to KAZ-RUS' (or a range for footprints that are not points)."""
+    near, far, pair = record.get("border_km"), record.get("border_km_max"), record.get("border")
+    if not isinstance(near, float) or near != near or not isinstance(pair, str):
+        return None
+    span = f"{near:,.1f} km" if not isinstance(far, float) or far - near < 0.05 else f"{near:,.1f}–{far:,.1f} km"
+    return f"{span} to {pair}"
 
 
 def build_map(frame: gpd.GeoDataFrame, layers: Layers, title: str = "Incidents") -> folium.Map:

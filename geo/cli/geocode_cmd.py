@@ -31,15 +31,18 @@ def status_summary(frame) -> str:
 @strict_opt
 @encoding_opt
 @gazetteer_opt
-def geocode(input_path: str, output: str | None, strict: bool, encoding: str, gazetteers: tuple[str, ...]) -> None:
+@click.option("--border", "border_sel", help="Measure distances to one border (KAZ-RUS) or one country's borders (KAZ) only.")
+def geocode(input_path: str, output: str | None, strict: bool, encoding: str, gazetteers: tuple[str, ...], border_sel: str | None) -> None:
     """Geocode INPUT (CSV, JSON Lines or GeoJSON with a ``place`` column) to GeoJSON, CSV or GeoPackage."""
     from geo.export import to_geojson, write_records
     from geo.geocode import Geocoder
+    from geo.proximity import border_distance
     from geo.records import read_records
 
     records = read_records(input_path, encoding=encoding, strict=strict)
     report_problems(records.problems)
     frame = Geocoder(extra_gazetteers=gazetteers_with_config(gazetteers), progress=True).geocode(records.records)
+    frame = border_distance(frame, border_sel)
     if output:
         write_records(frame, output)
         click.echo(f"wrote {output}", err=True)

@@ -40,8 +40,9 @@ def _register() -> None:
     from geo.cli.geocode_cmd import geocode, locate
     from geo.cli.layers_cmd import layers
     from geo.cli.map_cmd import map_
+    from geo.cli.query_cmd import query
 
-    for command in (layers, geocode, locate, map_):
+    for command in (layers, geocode, locate, query, map_):
         cli.add_command(command)
 
 

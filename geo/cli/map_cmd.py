@@ -24,13 +24,14 @@ def map_(input_path: str | None, output: str, title: str | None, strict: bool, e
     from geo.cli.geocode_cmd import report_problems, status_summary
     from geo.geocode import Geocoder
     from geo.maps import build_map, save_map
+    from geo.proximity import border_distance
     from geo.records import read_records
 
     path = input_path or settings.DEFAULT_INCIDENTS
     records = read_records(path, encoding=encoding, strict=strict)
     report_problems(records.problems)
     geocoder = Geocoder(extra_gazetteers=gazetteers_with_config(gazetteers), progress=True)
-    frame = geocoder.geocode(records.records)
+    frame = border_distance(geocoder.geocode(records.records))
     fmap = build_map(frame, geocoder.layers, title=title or ("incmap: bundled incidents" if input_path is None else f"incmap: {path}"))
     try:
         written = save_map(fmap, output)

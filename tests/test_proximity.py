@@ -1,0 +1,120 @@
+"""Border distances against exact references, on geometry whose answer is known."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from pyproj import CRS, Transformer
+from shapely.geometry import LineString, Point
+
+from geo.geodesy import geodesic_distance_km
+from geo.proximity import border_distance, border_index, select_borders
+
+
+def _aeqd_reference(lon: float, lat: float, lines) -> float:
+    """Exact reference: distance from the centre of an azimuthal-equidistant projection (km)."""
+    aeqd = CRS.from_proj4(f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m")
+    to_local = Transformer.from_crs("EPSG:4326", aeqd, always_xy=True)
+    dense = shapely.segmentize(lines, 0.002)
+    local = shapely.transform(dense, lambda xy: np.column_stack(to_local.transform(xy[:, 0], xy[:, 1])))
+    return shapely.distance(Point(0, 0), local) / 1000.0
+
+
+@pytest.fixture(scope="module")
+def kaz_rus(layers):
+    return select_borders(layers.borders, "KAZ-RUS")
+
+
+def test_points_near_kazakhstan_match_the_aeqd_reference_within_0_1_percent(kaz_rus):
+    index = border_index("KAZ-RUS")
+    rng = np.random.default_rng(42)
+    lon, lat = rng.uniform(46, 62, 60), rng.uniform(46, 55, 60)
+    dist, _, _, _ = index.nearest(lon, lat)
+    line = kaz_rus.geometry.iloc[0]
+    for i in range(len(lon)):
+        window = shapely.intersection(line, shapely.box(lon[i] - 25, lat[i] - 15, lon[i] + 25, lat[i] + 15))
+        ref = _aeqd_reference(lon[i], lat[i], window)
+        assert dist[i] == pytest.approx(ref, rel=1e-3, abs=0.01)
+
+
+def test_a_point_on_the_border_is_at_zero_and_both_sides_are_positive(kaz_rus, place):
+    index = border_index("KAZ-RUS")
+    vertex = shapely.get_coordinates(kaz_rus.geometry.iloc[0])[500]
+    on, _, _, _ = index.nearest([vertex[0]], [vertex[1]])
+    assert on[0] == pytest.approx(0.0, abs=1e-6)
+    oral, samara = place("Oral", "KZ"), place("Samara", "RU")
+    d, label, blon, blat = index.nearest([oral.x, samara.x], [oral.y, samara.y])
+    assert (d > 10).all()
+    # The nearest border point is where the distance says it is.
+    assert geodesic_distance_km(oral.x, oral.y, blon[0], blat[0]) == pytest.approx(d[0], rel=1e-9)
+    assert index.pairs[label[0]] == "KAZ-RUS"
+
+
+def test_web_mercator_or_degrees_would_be_far_off(kaz_rus, place):
+    """Guard the method: the exact answer differs from naive planar answers at these latitudes."""
+    oral = place("Oral", "KZ")
+    exact = border_distance(gpd.GeoDataFrame(geometry=[oral], crs="EPSG:4326"), "KAZ-RUS")["border_km"].iloc[0]
+    mercator = gpd.GeoSeries([oral], crs="EPSG:4326").to_crs(3857).distance(kaz_rus.to_crs(3857).geometry.iloc[0]).iloc[0] / 1000
+    assert mercator / exact > 1.3  # web-mercator inflates by ~1/cos(51°)
+    assert exact == pytest.approx(_aeqd_reference(oral.x, oral.y, kaz_rus.geometry.iloc[0]), rel=1e-3)
+
+
+def test_a_line_crossing_the_border_is_at_zero_and_its_far_end_sets_the_max(place):
+    oral, samara = place("Oral", "KZ"), place("Samara", "RU")
+    frame = gpd.GeoDataFrame(geometry=[LineString([oral, samara])], crs="EPSG:4326")
+    out = border_distance(frame, "KAZ-RUS").iloc[0]
+    assert out["border_km"] == 0.0
+    index = border_index("KAZ-RUS")
+    ends, _, _, _ = index.nearest([oral.x, samara.x], [oral.y, samara.y])
+    assert out["border_km_max"] >= ends.max() - 1e-6
+    assert out["border"] == "KAZ-RUS"
+
+
+def test_a_region_touching_the_border_has_min_zero_and_a_large_max(layers):
+    zap = layers.admin1[layers.admin1["iso_3166_2"] == "KZ-ZAP"]
+    out = border_distance(zap[["geometry"]], "KAZ-RUS").iloc[0]
+    assert out["border_km"] == 0.0
+    assert 150 < out["border_km_max"] < 450
+
+
+def test_far_away_point_and_restriction_to_one_country(place):
+    astana = place("Astana", "KZ")
+    frame = gpd.GeoDataFrame(geometry=[astana], crs="EPSG:4326")
+    all_borders = border_distance(frame).iloc[0]
+    russia_only = border_distance(frame, "KAZ-RUS").iloc[0]
+    china_only = border_distance(frame, "CHN-KAZ").iloc[0]
+    assert 100 < russia_only["border_km"] < 400
+    assert all_borders["border_km"] <= min(russia_only["border_km"], china_only["border_km"]) + 1e-9
+    assert china_only["border_km"] > russia_only["border_km"]
+
+
+def test_antimeridian_and_high_latitudes_are_handled():
+    # Borders of Russia only with the USA? none on land; use a synthetic line across the antimeridian.
+    line = shapely.MultiLineString([[(179.5, 66.0), (180.0, 66.0)], [(-180.0, 66.0), (-179.5, 66.0)]])
+    borders = gpd.GeoDataFrame({"pair": ["AAA-BBB"], "iso3_a": ["AAA"], "iso3_b": ["BBB"], "length_km": [0.0]}, geometry=[line], crs="EPSG:4326")
+    index = border_index(None, borders)
+    d, _, blon, blat = index.nearest([-179.9, 179.9, 0.0], [67.0, 65.0, 89.9])
+    expected_north = geodesic_distance_km(-179.9, 67.0, -179.9, 66.0)
+    assert d[0] == pytest.approx(float(expected_north), rel=1e-3)
+    assert d[1] == pytest.approx(float(geodesic_distance_km(179.9, 65.0, 179.9, 66.0)), rel=1e-3)
+    assert 2_500 < d[2] < 2_700  # from near the pole down to 66°N
+
+
+def test_selection_errors_name_close_codes(layers):
+    from geo._errors import IncmapError
+
+    with pytest.raises(IncmapError, match="KAZ-RUS"):
+        select_borders(layers.borders, "KAZ-RSU")
+    with pytest.raises(IncmapError, match="unknown border or country code 'QQQ'"):
+        select_borders(layers.borders, "QQQ")
+    assert set(select_borders(layers.borders, "kz-ru")["pair"]) == {"KAZ-RUS"}
+    assert len(select_borders(layers.borders, "KAZ")) == 5
+
+
+def test_rows_without_geometry_get_missing_values(place):
+    frame = gpd.GeoDataFrame({"id": ["a", "b"]}, geometry=[place("Oral", "KZ"), None], crs="EPSG:4326")
+    out = border_distance(frame)
+    assert np.isfinite(out["border_km"].iloc[0]) and np.isnan(out["border_km"].iloc[1])
+    assert list(out["id"]) == ["a", "b"]
