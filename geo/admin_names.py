@@ -86,7 +86,8 @@ class NameIndex:
 
         offer(self.exact, folded, EXACT)
         offer(self.exact, bare(folded), EXACT * 0.98)
-        offer(self.variant, variant_key(folded), VARIANT)
+        if len(variant_key(folded)) >= 3:
+            offer(self.variant, variant_key(folded), VARIANT)
         if hits or len(folded) < 4 or fuzzy_cutoff > 100:
             return sorted(hits.values(), key=lambda h: -h.quality)
         if self._fuzzy is None:

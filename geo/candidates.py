@@ -20,6 +20,8 @@ MAX_PER_KEY = 40
 #: Minimum rapidfuzz ratio for a fuzzy name match, and the shortest name fuzzy matching is tried on.
 FUZZY_CUTOFF = 88.0
 FUZZY_MIN_LEN = 6
+#: Variant keys shorter than this are too unspecific to match on.
+MIN_VARIANT_LEN = 3
 #: Weights of the score parts.
 W_MATCH, W_IMPORTANCE = 0.55, 0.4
 W_COUNTRY_HINT, W_REGION_HINT, W_TEXT_REGION, W_TEXT_COUNTRY, W_NEARBY = 0.45, 0.45, 0.3, 0.12, 0.35
@@ -87,8 +89,10 @@ def gazetteer_rows(gaz, folded: str, fuzzy: bool = True) -> list[tuple[int, floa
     found: dict[int, float] = {}
     for row in gaz.lookup(folded)[:MAX_PER_KEY]:
         found[int(row)] = 1.0
-    for row in gaz.lookup_variant(variant_key(folded))[:MAX_PER_KEY]:
-        found.setdefault(int(row), 0.92)
+    vkey = variant_key(folded)
+    if len(vkey) >= MIN_VARIANT_LEN:  # "kkkkkk" collapses to "k": no evidence of any place
+        for row in gaz.lookup_variant(vkey)[:MAX_PER_KEY]:
+            found.setdefault(int(row), 0.92)
     if found or not fuzzy or len(folded) < FUZZY_MIN_LEN:
         return list(found.items())
     for key, score in fuzzy_index(gaz).extract(folded, FUZZY_CUTOFF):

@@ -14,12 +14,19 @@ from geo._errors import InputError
 WRITERS = {".geojson": "geojson", ".json": "geojson", ".csv": "csv", ".gpkg": "gpkg"}
 
 
-def write_records(frame: gpd.GeoDataFrame, path: str | Path) -> Path:
-    """Write ``frame`` to ``path``; nested values become JSON text where the format has no nesting."""
+def output_kind(path: str | Path) -> str:
+    """The writer for an output path, or a one-line error (checked before any work is done)."""
     path = Path(path)
     kind = WRITERS.get(path.suffix.lower())
     if kind is None:
         raise InputError(f"{path}: unknown output format {path.suffix or '(no extension)'!r}; use .geojson, .csv or .gpkg")
+    return kind
+
+
+def write_records(frame: gpd.GeoDataFrame, path: str | Path) -> Path:
+    """Write ``frame`` to ``path``; nested values become JSON text where the format has no nesting."""
+    path = Path(path)
+    kind = output_kind(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if kind == "geojson":

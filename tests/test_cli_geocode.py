@@ -155,8 +155,6 @@ def test_geocode_to_stdout_is_geojson(incidents):
     assert result.stderr.strip().splitlines()[-1].startswith("summary: 9 records")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: integer fields (where_prec, acled_geo_precision) become floats (2.0) in the output "
-                   "as soon as one record is unresolved: pandas upcasts the None-holding column to float64")  # fmt: skip
 def test_where_prec_stays_integer_in_geojson(tmp_path, incidents):
     out = tmp_path / "o.geojson"
     assert run("geocode", str(incidents), "-o", str(out)).exit_code == 0
@@ -226,8 +224,6 @@ def test_strict_stops_at_the_bad_row(incidents):
     one_line_error(run("geocode", str(incidents), "--strict"), f"{incidents}:8: field 'lat'")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a header-only input gives an empty GeoDataFrame without columns; status_summary's "
-                   "frame['status'] raises KeyError (exit 2, 'KeyError: status') after the output was already written")  # fmt: skip
 def test_header_only_input_gives_zero_records(tmp_path):
     path = tmp_path / "empty.csv"
     path.write_text("id,place\n", encoding="utf-8")

@@ -393,8 +393,6 @@ def test_100k_character_mixed_text_is_unresolved(geocoder):
     assert_unresolved(geocoder, text)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: variant_key collapses a run of one letter of any length to that single letter, so 'xxxx…' matches "
-                   "Haßfurt's alternate name 'XXX' (variant 'x'), 'kkkkkk' matches Kota Kinabalu's 'KK'; nonsense resolves with confidence")  # fmt: skip
 @pytest.mark.parametrize("text", ["x" * 100_000, "kkkkkk", "zzzz"], ids=["x*100000", "kkkkkk", "zzzz"])
 def test_runs_of_one_letter_are_unresolved(geocoder, text):
     assert geocoder.resolve(text).status == "unresolved"
@@ -422,13 +420,13 @@ def test_steppe_named_after_a_place_is_a_50_km_area(geocoder, place):
     assert props["uncertainty_km"] == pytest.approx(50.0, abs=0.5)
 
 
-def test_distance_and_direction_is_read_as_near(geocoder, place):
+def test_distance_and_direction_moves_the_centre(geocoder, place):
     props, _ = out(geocoder, "30 km north of Oral")
-    assert props["where_prec"] == 2 and km(out_point(props), place("Oral", "KZ")) < 5.0
+    oral = place("Oral", "KZ")
+    assert props["where_prec"] == 2 and km(out_point(props), oral) == pytest.approx(30.0, abs=0.5)
+    assert out_point(props).y > oral.y
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: '30 km north of X' is read as 'near X' (25 km circle round X); the distance and "
-                   "direction are dropped, so the stated location lies outside the footprint and uncertainty_km (25) understates it")  # fmt: skip
 def test_distance_and_direction_footprint_covers_the_stated_location(geocoder, place):
     oral = place("Oral", "KZ")
     lon, lat, _ = GEOD.fwd(oral.x, oral.y, 0.0, 30_000.0)
@@ -437,8 +435,6 @@ def test_distance_and_direction_footprint_covers_the_stated_location(geocoder, p
     assert props["uncertainty_km"] >= 30.0 - km(out_point(props), oral) - 0.5
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: fold() turns '2.5'/'2,5' into '2 5' (and parse() splits on the comma) before the DIRECTION "
-                   "regex, whose decimal part '[.,]' can then never match: a decimal distance leaves the phrase unresolved")  # fmt: skip
 @pytest.mark.parametrize("text", ["2.5 km east of Oral", "2,5 km east of Oral"])
 def test_decimal_distance_of_a_place(geocoder, place, text):
     props, _ = out(geocoder, text)
@@ -446,8 +442,6 @@ def test_decimal_distance_of_a_place(geocoder, place, text):
     assert km(out_point(props), place("Oral", "KZ")) < 5.0
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: 'in der Nähe von X': the leading 'in der' is stripped first, so the prefix 'nahe' "
-                   "matches and the name read is 'von uralsk' (unresolved)")  # fmt: skip
 def test_german_in_der_naehe_von(geocoder, place):
     props, _ = out(geocoder, "in der Nähe von Uralsk")
     assert props["status"] == "resolved" and props["where_prec"] == 2

@@ -60,16 +60,12 @@ def test_distance_and_direction_of_a_place_is_near_it(text):
     assert (reading.kind, reading.names) == (Kind.NEAR, ("oral",))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the DIRECTION regex allows a decimal part '[.,]', but parse() splits the phrase at the comma "
-                   "and fold() turns '.' into a space before the regex runs, so decimal distances never match")  # fmt: skip
 @pytest.mark.parametrize("text", ["2.5 km east of Oral", "2,5 km east of Oral"])
 def test_decimal_distance_of_a_place_is_near_it(text):
     reading = first(text)
     assert (reading.kind, reading.names) == (Kind.NEAR, ("oral",))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: _strip_leading drops 'in der' before the NEAR_PREFIX 'in der nahe von' can match, "
-                   "so 'in der Nähe von Uralsk' reads as near 'von uralsk'")  # fmt: skip
 def test_in_der_naehe_von():
     reading = first("in der Nähe von Uralsk")
     assert (reading.kind, reading.names) == (Kind.NEAR, ("uralsk",))
@@ -108,8 +104,6 @@ def test_lists_of_regions(text, names):
     assert reading.hints == ()  # "A, B and C regions" is one list, not a place with hints
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: AND lists '&', but normalise()/fold() has already turned '&' into a space, so "
-                   "'Odesa & Kharkiv oblasts' is read as one region 'odesa kharkiv' (unresolved)")  # fmt: skip
 def test_ampersand_list_of_regions():
     reading = first("Odesa & Kharkiv oblasts")
     assert (reading.kind, reading.names) == (Kind.ADMIN, ("odesa", "kharkiv"))

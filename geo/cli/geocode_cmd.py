@@ -20,7 +20,7 @@ def report_problems(problems, limit: int = 10) -> None:
 
 def status_summary(frame) -> str:
     """One line: how many records, and how many of each status and precision."""
-    counts = collections.Counter(frame["status"])
+    counts = collections.Counter(frame["status"]) if "status" in frame.columns else collections.Counter()
     parts = [f"{counts.get(s, 0)} {s}" for s in ("resolved", "ambiguous", "given", "unresolved")]
     return f"{len(frame)} records: " + ", ".join(parts)
 
@@ -34,11 +34,13 @@ def status_summary(frame) -> str:
 @click.option("--border", "border_sel", help="Measure distances to one border (KAZ-RUS) or one country's borders (KAZ) only.")
 def geocode(input_path: str, output: str | None, strict: bool, encoding: str, gazetteers: tuple[str, ...], border_sel: str | None) -> None:
     """Geocode INPUT (CSV, JSON Lines or GeoJSON with a ``place`` column) to GeoJSON, CSV or GeoPackage."""
-    from geo.export import to_geojson, write_records
+    from geo.export import output_kind, to_geojson, write_records
     from geo.geocode import Geocoder
     from geo.proximity import border_distance
     from geo.records import read_records
 
+    if output:
+        output_kind(output)  # an unusable output path fails before the work, not after
     records = read_records(input_path, encoding=encoding, strict=strict)
     report_problems(records.problems)
     frame = Geocoder(extra_gazetteers=gazetteers_with_config(gazetteers), progress=True).geocode(records.records)
