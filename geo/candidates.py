@@ -93,12 +93,36 @@ def gazetteer_rows(gaz, folded: str, fuzzy: bool = True) -> list[tuple[int, floa
     if len(vkey) >= MIN_VARIANT_LEN:  # "kkkkkk" collapses to "k": no evidence of any place
         for row in gaz.lookup_variant(vkey)[:MAX_PER_KEY]:
             found.setdefault(int(row), 0.92)
+    for stem in inflection_stems(folded):  # "uralske" (в Уральске) -> "uralsk"; weaker than a spelling as given
+        for row in gaz.lookup(stem)[:MAX_PER_KEY]:
+            found.setdefault(int(row), INFLECTED_QUALITY)
     if found or not fuzzy or len(folded) < FUZZY_MIN_LEN:
         return list(found.items())
     for key, score in fuzzy_index(gaz).extract(folded, FUZZY_CUTOFF):
         for row in gaz.lookup(key)[:MAX_PER_KEY]:
             found.setdefault(int(row), 0.8 * score / 100.0)
     return list(found.items())
+
+
+#: Russian/Ukrainian/Kazakh case endings (transliterated, folded) and the nominative endings they may stand for.
+CASE_ENDINGS = {"ogo": ("", "oe", "ii"), "omu": ("",), "om": ("", "o"), "oi": ("a", "", "aia"), "ei": ("ia", "", "aia"), "ami": ("",),
+                "akh": ("",), "e": ("", "a", "ia", "o"), "i": ("", "a", "ia"), "u": ("", "a", "o"), "y": ("", "a"), "a": ("",),
+                "ia": ("",), "iu": ("ia",)}  # fmt: skip
+MIN_STEM_LEN = 4
+#: Name-match quality of a place found by undoing a case ending.
+INFLECTED_QUALITY = 0.85
+
+
+def inflection_stems(folded: str) -> list[str]:
+    """Nominative guesses for an inflected last word ("v uralske" style text folded to "uralske")."""
+    head, _, last = folded.rpartition(" ")
+    out = []
+    for ending, replacements in CASE_ENDINGS.items():
+        if last.endswith(ending) and len(last) - len(ending) >= MIN_STEM_LEN:
+            for repl in replacements:
+                stem = last[: len(last) - len(ending)] + repl
+                out.append(f"{head} {stem}".strip())
+    return list(dict.fromkeys(out))
 
 
 def importance(population: int, fcode: str) -> float:

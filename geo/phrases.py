@@ -63,7 +63,7 @@ NEAR_PREFIX = _words(
     "near", "nearby", "close to", "outskirts of", "the outskirts of", "on the outskirts of", "vicinity of",
     "in the vicinity of", "around", "not far from", "in the area of", "the area of", "bei", "nahe", "nahe bei",
     "in der nahe von", "in der naehe von", "nahe von", "naehe von", "der nahe von", "unweit", "unweit von", "am stadtrand von", "umgebung von", "okolo",
-    "vozle", "vblizi", "nedaleko ot", "riadom s", "poblizu",
+    "vozle", "vblizi", "nedaleko ot", "riadom s", "poblizu", "pod", "bilia", "poblyzu",
 )  # fmt: skip
 DIRECTION = r"(?:\d+(?:\s*[.,]\s*\d+)?\s*(?:km|kilometers|kilometres|kilometer|miles)\s+)?(?:north|south|east|west|northeast|northwest|southeast|southwest|nordlich|sudlich|ostlich|westlich)(?:ern|ward|wards)?\s+(?:of|von)"
 PLACE_PREFIX = _words(
