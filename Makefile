@@ -10,6 +10,7 @@ $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python scripts/fetch_assets.py
 	touch $(STAMP)
 
 ## setup: create .venv and install incmap (editable) with its test dependencies
