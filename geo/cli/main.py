@@ -39,10 +39,10 @@ def _register() -> None:
     """Attach the subcommands (each lives in its own module)."""
     from geo.cli.geocode_cmd import geocode, locate
     from geo.cli.layers_cmd import layers
-    from geo.cli.map_cmd import map_
+    from geo.cli.map_cmd import map_, snapshot
     from geo.cli.query_cmd import query
 
-    for command in (layers, geocode, locate, query, map_):
+    for command in (layers, geocode, locate, query, map_, snapshot):
         cli.add_command(command)
 
 

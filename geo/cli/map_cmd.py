@@ -1,8 +1,9 @@
-"""``incmap map``: geocode records (the bundled incidents by default) and render an interactive map."""
+"""``incmap map`` and ``incmap snapshot``: render incidents as an interactive HTML map, or a map as a PNG."""
 
 from __future__ import annotations
 
 import collections
+from pathlib import Path
 
 import click
 
@@ -10,37 +11,76 @@ from geo.cli.options import encoding_opt, gazetteer_opt, strict_opt
 from geo.config import gazetteers_with_config
 
 
+def _bands(ctx, param, value: str) -> tuple[float, ...]:
+    """Parse --bands "25,50,100" into positive km values."""
+    try:
+        bands = tuple(float(v) for v in value.split(",") if v.strip())
+    except ValueError:
+        raise click.BadParameter(f"{value!r}: give distances in km separated by commas, e.g. 25,50,100") from None
+    if not bands or any(not (b > 0) for b in bands):
+        raise click.BadParameter(f"{value!r}: every band must be a positive number of km")
+    return bands
+
+
 @click.command(name="map")
 @click.argument("input_path", metavar="[INPUT]", required=False, type=click.Path(dir_okay=False))
 @click.option("-o", "--output", default="maps_out/incidents.html", show_default=True, type=click.Path(dir_okay=False), help="HTML file to write.")
 @click.option("--title", default=None, help="Map title (default: from the input file name).")
+@click.option("--border", "border_sel", help="Border to highlight, band and measure against (KAZ-RUS, or KAZ for all of Kazakhstan's).")
+@click.option("--bands", default="25,50,100", show_default=True, callback=_bands, help="Distance bands (km) along --border.")
+@click.option("--offline", "--self-contained", "offline", is_flag=True, help="One HTML file with every asset inlined and no tiles.")
+@click.option("--fragment", is_flag=True, help="Write an embeddable snippet (iframe srcdoc) instead of a full page.")
+@click.option("--png", "png", type=click.Path(dir_okay=False), help="Also render a static PNG (headless Chromium).")
 @strict_opt
 @encoding_opt
 @gazetteer_opt
-def map_(input_path: str | None, output: str, title: str | None, strict: bool, encoding: str, gazetteers: tuple[str, ...]) -> None:
+def map_(input_path, output, title, border_sel, bands, offline, fragment, png, strict, encoding, gazetteers) -> None:
     """Render INPUT (default: the bundled incidents) as an interactive HTML map and print a summary."""
     from geo import settings
-    from geo._errors import IncmapError
     from geo.cli.geocode_cmd import report_problems, status_summary
     from geo.geocode import Geocoder
-    from geo.maps import build_map, save_map
-    from geo.proximity import border_distance
+    from geo.layers import load_layers
+    from geo.maps import MapOptions, fragment_html, map_html, save_html
+    from geo.proximity import border_distance, select_borders
     from geo.records import read_records
 
+    if border_sel:
+        select_borders(load_layers().borders, border_sel)  # unknown code: one-line error before any work
     path = input_path or settings.DEFAULT_INCIDENTS
     records = read_records(path, encoding=encoding, strict=strict)
     report_problems(records.problems)
     geocoder = Geocoder(extra_gazetteers=gazetteers_with_config(gazetteers), progress=True)
-    frame = border_distance(geocoder.geocode(records.records))
-    fmap = build_map(frame, geocoder.layers, title=title or ("incmap: bundled incidents" if input_path is None else f"incmap: {path}"))
-    try:
-        written = save_map(fmap, output)
-    except OSError as exc:
-        raise IncmapError(f"{output}: cannot write ({exc.strerror or exc})") from None
+    frame = border_distance(geocoder.geocode(records.records), border_sel)
+    options = MapOptions(title=title or ("incmap: bundled incidents" if input_path is None else f"incmap: {Path(path).name}"),
+                         border=border_sel, bands=bands, offline=offline or fragment)  # fmt: skip
+    page = map_html(frame, geocoder.layers, options)
+    written = save_html(fragment_html(page) if fragment else page, output)
     for row in frame.itertuples():
-        where = f"{row.lat:8.4f} {row.lon:9.4f}" if row.lat is not None and row.lat == row.lat else f"{'-':>8} {'-':>9}"
-        click.echo(f"{str(row.id)[:42]:<42} {str(row.status):<10} {where}  prec {row.where_prec if row.where_prec == row.where_prec else '-'}  "
-                   f"{str(row.country or '-'):<4} {str(row.matched_name or row.reason)[:40]}")  # fmt: skip
+        located = row.lat is not None and row.lat == row.lat
+        where = f"{row.lat:8.4f} {row.lon:9.4f}" if located else f"{'-':>8} {'-':>9}"
+        prec = row.where_prec if located else "-"
+        dist = f"{row.border_km:7.1f} km {row.border}" if located and row.border_km == row.border_km else "-"
+        click.echo(f"{str(row.id)[:40]:<40} {str(row.status):<10} {where}  prec {prec}  {str(row.country or '-'):<4} {dist:<18} "
+                   f"{str(row.matched_name or row.reason)[:36]}")  # fmt: skip
+    if png:
+        from geo.snapshot import snapshot
+
+        snapshot(Path(written) if not fragment else Path(written), Path(png))
     precs = collections.Counter(int(p) for p in frame["where_prec"].dropna())
     by_prec = ", ".join(f"prec {k}: {v}" for k, v in sorted(precs.items()))
-    click.echo(f"summary: {status_summary(frame)} ({by_prec}); {len(records.problems)} bad rows; map written to {written}")
+    mode = "offline, self-contained" if options.offline else "online tiles"
+    click.echo(f"summary: {status_summary(frame)} ({by_prec}); {len(records.problems)} bad rows; map ({mode}) written to {written}"
+               + (f"; PNG {png}" if png else ""))  # fmt: skip
+
+
+@click.command()
+@click.argument("html_path", metavar="MAP.html", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="PNG file to write.")
+@click.option("--width", default=1400, show_default=True)
+@click.option("--height", default=900, show_default=True)
+def snapshot(html_path: str, output: str, width: int, height: int) -> None:
+    """Render MAP.html to a static PNG with headless Chromium (for PDF/Word reports)."""
+    from geo.snapshot import snapshot as take
+
+    info = take(Path(html_path), Path(output), width, height)
+    click.echo(f"summary: {output} written ({info['bytes']:,} bytes, {width}x{height}, rendered in {info['seconds']:.1f} s)")

@@ -1,0 +1,181 @@
+"""incmap's own map elements (branca templates): canvas incident layer, date filter, summary box.
+
+Record text reaches these templates only through ``tojson`` (which escapes ``<``, ``>`` and ``&``)
+and is put on the page with ``textContent`` or ``html.escape``: never as markup.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+from branca.element import MacroElement
+from folium.map import Layer
+from jinja2 import Template
+
+from geo.map_style import legend_html
+from geo.query import date_range
+
+#: Coordinates are written with this many decimals (about 1 m).
+COORD_DECIMALS = 5
+
+
+class CanvasIncidents(Layer):
+    """Many point incidents as circle markers on one canvas; popups are built on click from compact columns."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.featureGroup();
+        (function () {
+            var d = {{ this.data|tojson }};
+            var renderer = L.canvas({padding: 0.5});
+            function popup(e) {
+                var i = e.target.incmapIndex, table = document.createElement('table');
+                table.className = 'incmap-popup';
+                d.labels.forEach(function (label, j) {
+                    var v = d.fields[j][i];
+                    if (v === null || v === '') { return; }
+                    var row = table.insertRow(), th = document.createElement('th');
+                    th.textContent = label; row.appendChild(th); row.insertCell().textContent = v;
+                });
+                L.popup({maxWidth: 380}).setLatLng(e.target.getLatLng()).setContent(table).openOn({{ this._parent.get_name() }});
+            }
+            for (var i = 0; i < d.lon.length; i++) {
+                var t = d.types[d.type[i]];
+                var m = L.circleMarker([d.lat[i], d.lon[i]], {renderer: renderer, radius: 5, color: '#333', weight: 1,
+                                                              fillColor: t.hex, fillOpacity: 0.9});
+                m.incmapIndex = i;
+                m.on('click', popup);
+                {{ this.get_name() }}.addLayer(m);
+            }
+            window.incmapCanvasCount = (window.incmapCanvasCount || 0) + d.lon.length;
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, points, styles, type_of, popup_fields, border_text, name: str = "Incidents: places") -> None:
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "CanvasIncidents"
+        records = [r for r, _ in points]
+        names = list(styles)
+        fields = [(key, label) for key, label in popup_fields if key != "border_text"] + [("border_text", "Border")]
+        columns = []
+        for key, _ in fields:
+            values = [border_text(r) if key == "border_text" else r.get(key) for r in records]
+            columns.append([None if v is None or (isinstance(v, float) and v != v) else str(v) for v in values])
+        self.data = {
+            "lon": [round(g.x, COORD_DECIMALS) for _, g in points],
+            "lat": [round(g.y, COORD_DECIMALS) for _, g in points],
+            "type": [names.index(type_of(r)) for r in records],
+            "types": [{"name": n, "hex": styles[n].hex} for n in names],
+            "labels": [label for _, label in fields],
+            "fields": columns,
+        }
+
+
+class DateFilter(MacroElement):
+    """A from/to date control that hides incidents whose date span falls outside it (undated ones stay)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var entries = [{% for layer, group, start, end in this.entries %}
+                [{{ layer }}, {{ group }}, {{ start|tojson }}, {{ end|tojson }}],{% endfor %}
+            ];
+            var control = L.control({position: 'bottomleft'});
+            control.onAdd = function () {
+                var div = L.DomUtil.create('div', 'incmap-date-filter leaflet-bar');
+                div.style.background = 'white'; div.style.padding = '4px 6px'; div.style.font = '12px sans-serif';
+                div.innerHTML = '<label>From <input type="date" class="incmap-from" value="{{ this.lo }}"></label> ' +
+                                '<label>to <input type="date" class="incmap-to" value="{{ this.hi }}"></label>';
+                L.DomEvent.disableClickPropagation(div);
+                var apply = function () {
+                    var lo = div.querySelector('.incmap-from').value || '0000-01-01';
+                    var hi = div.querySelector('.incmap-to').value || '9999-12-31';
+                    entries.forEach(function (e) {
+                        var show = e[2] === null || (e[3] >= lo && e[2] <= hi);
+                        if (show && !e[1].hasLayer(e[0])) { e[1].addLayer(e[0]); }
+                        if (!show && e[1].hasLayer(e[0])) { e[1].removeLayer(e[0]); }
+                    });
+                };
+                div.querySelectorAll('input').forEach(function (input) { input.addEventListener('change', apply); });
+                return div;
+            };
+            control.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, entries: list[tuple[str, str, object]]) -> None:
+        super().__init__()
+        self._name = "DateFilter"
+        spans = [(layer, group, date_range(date)) for layer, group, date in entries]
+        self.entries = [(layer, group, s[0].isoformat() if s else None, s[1].isoformat() if s else None) for layer, group, s in spans]
+        dated = [s for _, _, s in spans if s]
+        self.lo = min(s[0] for s in dated).isoformat() if dated else ""
+        self.hi = max(s[1] for s in dated).isoformat() if dated else ""
+
+
+class IncidentCounter(MacroElement):
+    """Publishes ``window.incmapIncidentCount``: incident features on the map (for tests and embedding pages)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.incmapIncidentCount = [{% for g in this.groups %}{{ g }},{% endfor %}].reduce(function (n, g) {
+            return n + g.getLayers().length; }, 0);
+        {% endmacro %}
+    """)
+
+    def __init__(self, groups: list[str]) -> None:
+        super().__init__()
+        self._name = "IncidentCounter"
+        self.groups = groups
+
+
+class SummaryBox(MacroElement):
+    """Title, counts, date range, how many incidents lie within the queried bands, and the type legend."""
+
+    _template = Template("""
+        {% macro html(this, kwargs) %}
+        <div id="incmap-summary" style="position:fixed;top:10px;left:60px;z-index:1000;background:white;padding:8px 10px;
+             border:1px solid #999;border-radius:4px;font:12px sans-serif;max-width:340px;max-height:45vh;overflow:auto">
+        {{ this.body }}
+        </div>
+        {% endmacro %}
+    """)
+
+    def __init__(self, frame, title: str, styles, border: str | None, bands, mode: str) -> None:
+        super().__init__()
+        self._name = "SummaryBox"
+        self.body = summary_html(frame, title, styles, border, bands, mode)
+
+
+def summary_html(frame, title: str, styles, border: str | None, bands, mode: str) -> str:
+    """The summary box's inner HTML (all text escaped)."""
+    n = len(frame)
+    status = Counter(frame["status"]) if "status" in frame else Counter()
+    located = int(frame.geometry.notna().sum()) if n else 0
+    spans = [s for s in (date_range(d) for d in frame.get("date", pd.Series(dtype=object))) if s]
+    dates = f"{min(s[0] for s in spans)} – {max(s[1] for s in spans)}" if spans else "no dates"
+    lines = [f"<b>{html.escape(title)}</b>",
+             f"<div>{n} incidents, {located} located ({status.get('resolved', 0)} resolved, {status.get('ambiguous', 0)} ambiguous, "
+             f"{status.get('given', 0)} given, {status.get('unresolved', 0)} unresolved); {html.escape(dates)}</div>"]  # fmt: skip
+    if not n:
+        lines.append("<div class='incmap-empty'><b>No incidents</b> in this record set.</div>")
+    if border and n and "border_km" in frame:
+        prec = pd.to_numeric(frame.get("where_prec"), errors="coerce").fillna(99).to_numpy()
+        usable = prec < 6
+        near = pd.to_numeric(frame["border_km"], errors="coerce").to_numpy()
+        far = pd.to_numeric(frame.get("border_km_max", frame["border_km"]), errors="coerce").to_numpy()
+        for km in sorted(bands):
+            certain = int(np.sum(usable & (far <= km)))
+            possible = int(np.sum(usable & (near <= km))) - certain
+            lines.append(f"<div>Within {km:g} km of {html.escape(border)}: {certain} certain, {possible} possible</div>")
+        lines.append(f"<div style='color:#666'>{int(np.sum(~usable))} country-level or unresolved not counted</div>")
+    if mode == "canvas":
+        lines.append("<div style='color:#666'>many points: drawn on a canvas, click one for details</div>")
+    lines.append(legend_html(styles))
+    return "".join(lines)
+
