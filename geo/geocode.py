@@ -91,7 +91,8 @@ class Geocoder:
         admin1, countries = self.layers.admin1, self.layers.countries
         self.admin1_index, self.country_index = name_indexes(self.layers)
         self.country_codes = country_code_lookup(countries)
-        self.admin1_names = [n if isinstance(n, str) else m for n, m in zip(admin1["name_en"], admin1["name"])]
+        self.admin1_names = [next((v for v in (n, m, f"{a} (unnamed unit)") if isinstance(v, str)), "")
+                             for n, m, a in zip(admin1["name_en"], admin1["name"], admin1["admin"])]  # fmt: skip
         self.admin1_iso3 = admin1["iso3"].to_numpy()
         self.admin1_code = admin1["iso_3166_2"].to_numpy()
         self.admin1_geoms = admin1.geometry.values
