@@ -456,7 +456,7 @@ class Geocoder:
         admin_row = int(self.admin1_of([res.point.x], [res.point.y])[0])
         out.update(
             lat=round(res.point.y, 6), lon=round(res.point.x, 6), where_prec=int(res.where_prec), precision=res.where_prec.label,
-            uncertainty_km=round(self._uncertainty(res), 3), acled_geo_precision=res.where_prec.acled,
+            uncertainty_km=round(uncertainty_km(res.geometry, res.point), 3), acled_geo_precision=res.where_prec.acled,
             country=self._country_of_admin(admin_row) or None,
             admin1=self.admin1_names[admin_row] if admin_row >= 0 else None,
             admin1_code=(self.admin1_code[admin_row] if admin_row >= 0 and isinstance(self.admin1_code[admin_row], str) else None),
@@ -466,10 +466,6 @@ class Geocoder:
         if res.where_prec == WherePrec.COUNTRY and res.gazetteer_id:
             out["country"] = res.gazetteer_id
         return out
-
-    def _uncertainty(self, res: Resolution) -> float:
-        """Uncertainty radius for a resolution (cached for admin-1 units and countries)."""
-        return uncertainty_km(res.geometry, res.point)
 
     def geocode(self, records: Sequence[dict]) -> gpd.GeoDataFrame:
         """Geocode records into a GeoDataFrame (EPSG:4326), one row per record, in input order."""

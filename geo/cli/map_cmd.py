@@ -65,7 +65,7 @@ def map_(input_path, output, title, border_sel, bands, offline, fragment, png, s
     if png:
         from geo.snapshot import snapshot
 
-        snapshot(Path(written) if not fragment else Path(written), Path(png))
+        snapshot(written, Path(png))
     precs = collections.Counter(int(p) for p in frame["where_prec"].dropna())
     by_prec = ", ".join(f"prec {k}: {v}" for k, v in sorted(precs.items()))
     mode = "offline, self-contained" if options.offline else "online tiles"
