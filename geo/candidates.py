@@ -22,6 +22,8 @@ FUZZY_CUTOFF = 88.0
 FUZZY_MIN_LEN = 6
 #: Variant keys shorter than this are too unspecific to match on.
 MIN_VARIANT_LEN = 3
+#: Below this score a best candidate is not trusted: the name stays unresolved.
+MIN_SCORE = 0.42
 #: Weights of the score parts.
 W_MATCH, W_IMPORTANCE = 0.55, 0.4
 W_COUNTRY_HINT, W_REGION_HINT, W_TEXT_REGION, W_TEXT_COUNTRY, W_NEARBY = 0.45, 0.45, 0.3, 0.12, 0.35
@@ -163,3 +165,38 @@ def score(cand: Candidate, ctx: Context) -> None:
             parts.append(("near other places named", W_NEARBY * math.exp(-float(dist.min()) / NEARBY_SCALE_KM)))
     cand.score = sum(v for _, v in parts)
     cand.why = [f"{k} {v:+.2f}" for k, v in parts]
+
+
+#: Lead a place gets over the region it shares its name with.
+NAMESAKE_MARGIN = 0.08
+#: A namesake seat must be at least this populous (a village named after its region is not its seat).
+NAMESAKE_MIN_POP = 50_000
+
+
+def agreeing(cands: list[Candidate], ctx: Context) -> list[Candidate]:
+    """Candidates consistent with the record's explicit country/region hints (all of them when there are none)."""
+    return [c for c in cands if not contradicts_hints(c, ctx)]
+
+
+def favour_namesake_seats(cands: list[Candidate]) -> None:
+    """A bare name shared by a region and the biggest place inside it ("Kaluga", "Aktobe") means the place:
+    news writes "X region" when it means the region. The place gets the region's score plus a margin."""
+    regions = {c.row: c for c in cands if c.source == "admin1" and c.quality >= 0.85}
+    seats: dict[int, Candidate] = {}
+    for cand in cands:
+        if cand.source == "gazetteer" and cand.admin1_row in regions and cand.quality >= 0.85 and cand.population >= NAMESAKE_MIN_POP:
+            if cand.admin1_row not in seats or cand.population > seats[cand.admin1_row].population:
+                seats[cand.admin1_row] = cand
+    for row, seat in seats.items():
+        bonus = max(0.0, regions[row].score - seat.score) + NAMESAKE_MARGIN
+        seat.score += bonus
+        seat.why.append(f"namesake seat of {regions[row].name} {bonus:+.2f}")
+
+
+def confidence(best: Candidate, rival: Candidate | None) -> float:
+    """Confidence in [0, 1]: how strong the best candidate is, and how far ahead of a rival elsewhere."""
+    strength = max(0.0, min(1.0, (best.score - MIN_SCORE) / 0.5 + 0.5))
+    if rival is None:
+        return strength
+    margin = max(0.0, best.score - rival.score)
+    return strength * (0.5 + 0.5 * min(1.0, margin / 0.25))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -20,7 +19,8 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from geo.admin_names import country_code_lookup, name_indexes
-from geo.candidates import Candidate, Context, contradicts_hints, gazetteer_rows, score
+from geo.candidates import MIN_SCORE, Candidate, Context, agreeing, confidence, favour_namesake_seats, gazetteer_rows, score
+from geo.context import read_context
 from geo.footprint import geodesic_circle, great_circle_line, representative_point, uncertainty_km
 from geo.geodesy import M_PER_KM, geodesic_distance_km, wgs84
 from geo.phrases import Interpretation, Kind, parse
@@ -28,8 +28,6 @@ from geo.precision import DISTRICT_RADIUS_KM, NEAR_RADIUS_KM, WherePrec
 from geo.records import LINE_KEY, PROBLEM_KEY
 from geo.textnorm import fold
 
-#: Below this score a best candidate is not trusted: the name stays unresolved.
-MIN_SCORE = 0.42
 #: Name-match quality below which a match is a fuzzy guess (a misspelling) rather than a known spelling.
 FUZZY_TRUST = 0.85
 #: A runner-up within this score of the best, and elsewhere, makes the result ambiguous.
@@ -40,10 +38,6 @@ SAME_PLACE_KM = 25.0
 AREA_RADIUS_KM = 50.0
 #: A fuzzy cutoff no score reaches: exact and variant spellings only.
 NO_FUZZY = 101.0
-#: Lead a place gets over the region it shares its name with.
-NAMESAKE_MARGIN = 0.08
-#: A namesake seat must be at least this populous (a village named after its region is not its seat).
-NAMESAKE_MIN_POP = 50_000
 #: Longest name (characters) worth looking up; longer text is not a place name.
 MAX_NAME_LEN = 200
 #: Confidence of a record located only by its region or country hint.
@@ -54,10 +48,6 @@ N_ALTERNATIVES = 5
 OUTPUT_FIELDS = ("id", "place", "lat", "lon", "status", "reason", "where_prec", "precision", "uncertainty_km", "country", "admin1",
                  "admin1_code", "matched_name", "gazetteer_id", "confidence", "candidates", "acled_geo_precision", "approximate",
                  "input_line", "problems")  # fmt: skip
-#: Record fields scanned for other place names (context).
-TEXT_FIELDS = ("title", "description", "summary", "notes", "text")
-#: Places named in text only count as context above this population (limits noise from common words).
-TEXT_PLACE_MIN_POP = 5000
 
 #: Importance given to admin-1 units and countries when competing with gazetteer places.
 ADMIN1_IMPORTANCE_POP, COUNTRY_IMPORTANCE_POP = 100_000, 30_000_000
@@ -154,7 +144,7 @@ class Geocoder:
                 out += self._country_candidates(self.country_index.find(folded))
         for cand in out:
             score(cand, ctx)
-        _favour_namesake_seats(out)
+        favour_namesake_seats(out)
         out.sort(key=lambda c: (-c.score, c.source != "country", c.source != "admin1"))
         return out
 
@@ -195,59 +185,8 @@ class Geocoder:
     # ------------------------------------------------------------------ context
 
     def context(self, record: dict, hints: Sequence[str] = ()) -> Context:
-        """Hints and other places the record names (fields ``country``, ``region``, text fields, phrase hints)."""
-        ctx = Context()
-        country = record.get("country")
-        if isinstance(country, str) and country.strip():
-            ctx.countries |= self._countries_named(country)
-        region = record.get("region")
-        if isinstance(region, str) and region.strip():
-            self._add_region_hint(ctx, fold(region))
-        for hint in hints:
-            self._add_region_hint(ctx, hint)
-        text = " ".join(str(record[f]) for f in TEXT_FIELDS if isinstance(record.get(f), str))
-        if text:
-            self._scan_text(ctx, fold(text))
-        return ctx
-
-    def _countries_named(self, value: str) -> set[str]:
-        """ISO3 codes a country hint names (code or name in any language the layers know)."""
-        code = value.strip().upper()
-        if code in self.country_codes:
-            return {str(self.country_iso3[self.country_codes[code]])}
-        return {str(self.country_iso3[h.row]) for h in self.country_index.find(fold(value), fuzzy_cutoff=101) if h.quality >= 0.9}
-
-    def _add_region_hint(self, ctx: Context, folded: str) -> None:
-        """A region hint: an admin-1 unit, a country, or failing those a place whose region counts."""
-        folded = re.sub(r"\b(region|oblast|oblys|province|gebiet)\b", " ", folded).strip() or folded
-        admin = [h.row for h in self.admin1_index.find(folded, fuzzy_cutoff=101) if h.quality >= 0.9]
-        if admin:
-            ctx.regions |= set(admin)
-            return
-        countries = self._countries_named(folded)
-        if countries:
-            ctx.countries |= countries
-            return
-        places = self.candidates(folded, Context(), sources=("gazetteer",))
-        if places and places[0].quality >= 0.9:
-            ctx.text_points.append((places[0].lon, places[0].lat))
-            if places[0].admin1_row >= 0:
-                ctx.text_regions.add(places[0].admin1_row)
-
-    def _scan_text(self, ctx: Context, folded_text: str) -> None:
-        """Add admin-1 units, countries and sizeable places named in free text (1-3 word n-grams)."""
-        words = folded_text.split()
-        for n in (3, 2, 1):
-            for i in range(len(words) - n + 1):
-                gram = " ".join(words[i : i + n])
-                if len(gram) < 4:
-                    continue
-                ctx.text_regions |= set(self.admin1_index.exact.get(gram, ()))
-                ctx.text_countries |= {str(self.country_iso3[r]) for r in self.country_index.exact.get(gram, ())}
-                rows = self.gaz.lookup(gram)[:5]
-                big = [int(r) for r in rows if self.gaz.population[r] >= TEXT_PLACE_MIN_POP]
-                if big and len(ctx.text_points) < 20:
-                    ctx.text_points.append((float(self.gaz.lon[big[0]]), float(self.gaz.lat[big[0]])))
+        """Hints and other places the record names (see :mod:`geo.context`)."""
+        return read_context(self, record, hints)
 
     # ------------------------------------------------------------------ footprints
 
@@ -341,11 +280,11 @@ class Geocoder:
             cands = [c for c in cands if c.quality >= 0.9 and str(self.gaz.fclass[c.row]) == "H"]
         if not cands and reading.kind == Kind.ADMIN:
             cands = self._admin_of_place(name, ctx)
-        agreeing = _agreeing(cands, ctx)
-        if cands and not agreeing:
+        consistent = agreeing(cands, ctx)
+        if cands and not consistent:
             return Resolution("unresolved", reason=f"no {_short(name)!r} in the record's country/region hint; the best match, {cands[0].name!r} "
                               f"({cands[0].gid}, {cands[0].country}), lies elsewhere", candidates=[c.summary(self.admin1_names) for c in cands[:N_ALTERNATIVES]])  # fmt: skip
-        return self._choose(agreeing, reading, name, ctx)
+        return self._choose(consistent, reading, name, ctx)
 
     def _admin_of_place(self, name: str, ctx: Context) -> list[Candidate]:
         """"X region" where X is a city: the admin-1 unit that contains the best place named X."""
@@ -378,7 +317,7 @@ class Geocoder:
         geom, pt, prec = self._candidate_footprint(best, reading.kind, reading.offset_km, reading.bearing)
         return Resolution(
             "ambiguous" if ambiguous else "resolved", geom, pt, prec, best.name, best.gid,
-            _confidence(best, rival), alternatives, reason=("; ".join(best.why)),
+            confidence(best, rival), alternatives, reason=("; ".join(best.why)),
             approximate=reading.kind in (Kind.AREA, Kind.NEAR, Kind.DISTRICT) and best.source == "gazetteer",
         )  # fmt: skip
 
@@ -391,13 +330,13 @@ class Geocoder:
     def _resolve_route(self, reading: Interpretation, ctx: Context) -> Resolution:
         """A route between two places: each endpoint resolved with the other as context; a geodesic line."""
         first, second = reading.names[:2]
-        a = _agreeing(self.candidates(first, ctx, ("gazetteer",)), ctx)
-        b = _agreeing(self.candidates(second, ctx, ("gazetteer",)), ctx)
+        a = agreeing(self.candidates(first, ctx, ("gazetteer",)), ctx)
+        b = agreeing(self.candidates(second, ctx, ("gazetteer",)), ctx)
         if not a or not b:
             missing = first if not a else second
             return Resolution("unresolved", reason=f"route endpoint {_short(missing)!r} not found")
-        b = _agreeing(self.candidates(second, _with_point(ctx, a[0]), ("gazetteer",)), ctx)
-        a = _agreeing(self.candidates(first, _with_point(ctx, b[0]), ("gazetteer",)), ctx)
+        b = agreeing(self.candidates(second, _with_point(ctx, a[0]), ("gazetteer",)), ctx)
+        a = agreeing(self.candidates(first, _with_point(ctx, b[0]), ("gazetteer",)), ctx)
         best_a, best_b = a[0], b[0]
         if min(best_a.score, best_b.score) < MIN_SCORE:
             return Resolution("unresolved", reason=f"route endpoints too uncertain ({best_a.name}, {best_b.name})")
@@ -405,7 +344,7 @@ class Geocoder:
         pt = representative_point(line)
         rivals = [next((c for c in cands[1:] if not self._same_place(cands[0], c)), None) for cands in (a, b)]
         ambiguous = any(r is not None and r.score >= c[0].score - AMBIGUITY_MARGIN for r, c in zip(rivals, (a, b)))
-        conf = min(_confidence(best_a, rivals[0]), _confidence(best_b, rivals[1]))
+        conf = min(confidence(best_a, rivals[0]), confidence(best_b, rivals[1]))
         alternatives = [c.summary(self.admin1_names) for c in (a[:3] + b[:3])]
         return Resolution("ambiguous" if ambiguous else "resolved", line, pt, WherePrec.AREA, f"{best_a.name} – {best_b.name}",
                           f"{best_a.gid}|{best_b.gid}", conf, alternatives,
@@ -491,36 +430,7 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _agreeing(cands: list[Candidate], ctx: Context) -> list[Candidate]:
-    """Candidates consistent with the record's explicit country/region hints (all of them when there are none)."""
-    return [c for c in cands if not contradicts_hints(c, ctx)]
-
-
-def _favour_namesake_seats(cands: list[Candidate]) -> None:
-    """A bare name shared by a region and the biggest place inside it ("Kaluga", "Aktobe") means the place:
-    news writes "X region" when it means the region. The place gets the region's score plus a margin."""
-    regions = {c.row: c for c in cands if c.source == "admin1" and c.quality >= 0.85}
-    seats: dict[int, Candidate] = {}
-    for cand in cands:
-        if cand.source == "gazetteer" and cand.admin1_row in regions and cand.quality >= 0.85 and cand.population >= NAMESAKE_MIN_POP:
-            if cand.admin1_row not in seats or cand.population > seats[cand.admin1_row].population:
-                seats[cand.admin1_row] = cand
-    for row, seat in seats.items():
-        bonus = max(0.0, regions[row].score - seat.score) + NAMESAKE_MARGIN
-        seat.score += bonus
-        seat.why.append(f"namesake seat of {regions[row].name} {bonus:+.2f}")
-
-
 def _with_point(ctx: Context, cand: Candidate) -> Context:
     """A copy of ``ctx`` that also knows about a resolved place (for route endpoints)."""
     return Context(set(ctx.countries), set(ctx.regions), set(ctx.text_countries), set(ctx.text_regions) | {cand.admin1_row},
                    [*ctx.text_points, (cand.lon, cand.lat)])  # fmt: skip
-
-
-def _confidence(best: Candidate, rival: Candidate | None) -> float:
-    """Confidence in [0, 1]: how strong the best candidate is, and how far ahead of a rival elsewhere."""
-    strength = max(0.0, min(1.0, (best.score - MIN_SCORE) / 0.5 + 0.5))
-    if rival is None:
-        return strength
-    margin = max(0.0, best.score - rival.score)
-    return strength * (0.5 + 0.5 * min(1.0, margin / 0.25))
