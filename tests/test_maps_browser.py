@@ -1,0 +1,384 @@
+"""incmap maps in Debian's Chromium (Playwright, no downloaded browser): the bundled incidents rendered by
+``incmap map --offline --border KAZ-RUS`` and opened from file:// with every other request aborted and
+recorded; popups, the layer control, the date filter, a screenshot, injected markup, a canvas-mode map,
+the embeddable fragment and an empty map.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from test_maps import bundled_frame, geocoded, geocoder, synthetic_records
+from test_offline import Watched, assets, png_colours  # noqa: F401 - assets is a fixture
+
+from geo.cli.main import cli
+from geo.maps import CLUSTER_MAX, MapOptions, fragment_html, map_html, save_html
+from geo.query import date_range
+from geo.snapshot import CHROMIUM_ARGS
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing (Debian package chromium)")
+
+MARKERS = ".leaflet-marker-pane .awesome-marker"  # awesome-markers' icons (their shadows share the class in the shadow pane)
+SCRIPT_PWN = "<script>window.__pwned=1</script>"
+IMG_PWN = '"><img src=x onerror="window.__pwned=2">'
+
+#: JS: (map id) -> [incident paths on the map, international-border features on the map]
+COUNT_LAYERS = """(id) => { let paths = 0, borders = 0;
+    window[id].eachLayer(l => {
+        if (l.options && l.options.className === 'incmap-incident') paths++;
+        if (l.feature && l.feature.properties && 'length_km' in l.feature.properties) borders++;
+    });
+    return [paths, borders]; }"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
+    with sync_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def bundled_map(assets, tmp_path_factory) -> Path:  # noqa: F811
+    """The bundled incidents through the CLI, offline, with the KAZ-RUS border and bands."""
+    path = tmp_path_factory.mktemp("bundled") / "map.html"
+    result = CliRunner().invoke(cli, ["map", "--offline", "--border", "KAZ-RUS", "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def open_map(watched: Watched, path: Path) -> str:
+    """Open ``path`` and wait for the incident counter; returns the Leaflet map's variable name."""
+    watched.page.goto(path.resolve().as_uri(), wait_until="load")
+    watched.page.wait_for_function("window.incmapIncidentCount !== undefined", timeout=60_000)
+    map_id = watched.page.evaluate("document.querySelector('.folium-map').id")
+    settle(watched.page, map_id)
+    return map_id
+
+
+def settle(page, map_id: str) -> None:
+    """Wait until the opening fitBounds zoom animation is over and a frame has been painted."""
+    page.wait_for_function(f"!window['{map_id}']._animatingZoom && !document.querySelector('.leaflet-zoom-anim')")
+    page.evaluate("() => document.fonts.ready.then(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r()))))")
+
+
+def close_popup(page, map_id: str) -> None:
+    page.evaluate(f"void window['{map_id}'].closePopup()")
+    page.wait_for_selector(".leaflet-popup-content", state="detached")
+
+
+def write_map(records: list[dict], path: Path, **options) -> Path:
+    frame = geocoded(records)
+    return save_html(map_html(frame, geocoder().layers, MapOptions(offline=True, **options)), path)
+
+
+def point_titles() -> list[str]:
+    frame = bundled_frame()
+    return list(frame.loc[frame.geometry.geom_type == "Point", "title"])
+
+
+# --------------------------------------------------------------------------- the bundled incidents
+
+
+def test_bundled_map_loads_clean_and_counts_incidents(browser, bundled_map):
+    frame = bundled_frame()
+    with_footprint = int((frame.geometry.notna() & (frame["status"] != "unresolved")).sum())
+    assert with_footprint == len(frame) == 10
+    watched = Watched(browser)
+    try:
+        map_id = open_map(watched, bundled_map)
+        page = watched.page
+        assert page.evaluate("window.incmapIncidentCount") == with_footprint
+        assert page.locator(MARKERS).count() == len(point_titles()) == 2
+        paths, borders = page.evaluate(COUNT_LAYERS, map_id)
+        assert paths == with_footprint - len(point_titles()) and borders > 10
+        summary = page.inner_text("#incmap-summary")
+        assert "incmap: bundled incidents" in summary and "10 incidents, 10 located" in summary
+        assert "Within 25 km of KAZ-RUS:" in summary and "Within 100 km of KAZ-RUS:" in summary
+        page.evaluate("() => document.fonts.ready")
+    finally:
+        watched.page.close()
+    watched.assert_clean()
+
+
+def test_marker_click_opens_popup_with_its_title(browser, bundled_map):
+    watched = Watched(browser)
+    try:
+        map_id = open_map(watched, bundled_map)
+        page, texts = watched.page, []
+        for i in range(page.locator(MARKERS).count()):
+            page.locator(MARKERS).nth(i).click()
+            texts.append(page.inner_text(".leaflet-popup-content"))
+            close_popup(page, map_id)
+        for title in point_titles():
+            hits = [t for t in texts if f"Title\t{title}" in t]
+            assert len(hits) == 1, (title, texts)
+            assert "Precision\texact place" in hits[0] and " km to KAZ-RUS" in hits[0]
+    finally:
+        watched.page.close()
+    watched.assert_clean()
+
+
+def test_layer_control_toggles_layers(browser, bundled_map):
+    watched = Watched(browser)
+    try:
+        map_id = open_map(watched, bundled_map)
+        page = watched.page
+        overlay = lambda name: page.locator(".leaflet-control-layers-overlays label", has_text=name).locator("input")  # noqa: E731
+        page.hover(".leaflet-control-layers")
+        assert page.locator(MARKERS).count() == 2
+        overlay("Incidents: places").uncheck()
+        assert page.locator(MARKERS).count() == 0
+        overlay("Incidents: places").check()
+        assert page.locator(MARKERS).count() == 2
+
+        paths, borders = page.evaluate(COUNT_LAYERS, map_id)
+        assert borders > 10
+        overlay("International borders").uncheck()
+        assert page.evaluate(COUNT_LAYERS, map_id) == [paths, 0]
+        overlay("Incidents: regions, areas, routes").uncheck()
+        assert page.evaluate(COUNT_LAYERS, map_id) == [0, 0]
+        overlay("International borders").check()
+        assert page.evaluate(COUNT_LAYERS, map_id) == [0, borders]
+    finally:
+        watched.page.close()
+    watched.assert_clean()
+
+
+def test_date_filter_hides_incidents_outside_the_range(browser, bundled_map):
+    frame = bundled_frame()
+    lo, hi = "2025-01-01", "2025-12-31"
+
+    def shown(geom_point: bool) -> int:
+        rows = frame[(frame.geometry.geom_type == "Point") == geom_point]
+        spans = [date_range(d) for d in rows["date"]]
+        return sum(s is None or (s[1].isoformat() >= lo and s[0].isoformat() <= hi) for s in spans)
+
+    expected_markers, expected_paths = shown(True), shown(False)
+    assert (expected_markers, expected_paths) == (1, 5)  # the data must make this a real narrowing
+    watched = Watched(browser)
+    try:
+        map_id = open_map(watched, bundled_map)
+        page = watched.page
+        start = [page.input_value(".incmap-from"), page.input_value(".incmap-to")]
+        assert start == ["2023-07-29", "2025-06-19"]
+        before = [page.locator(MARKERS).count(), page.evaluate(COUNT_LAYERS, map_id)[0]]
+        assert before == [2, 8]
+        page.evaluate("""([lo, hi]) => {
+            const from = document.querySelector('.incmap-from'), to = document.querySelector('.incmap-to');
+            from.value = lo; from.dispatchEvent(new Event('change'));
+            to.value = hi; to.dispatchEvent(new Event('change')); }""", [lo, hi])  # fmt: skip
+        assert [page.locator(MARKERS).count(), page.evaluate(COUNT_LAYERS, map_id)[0]] == [expected_markers, expected_paths]
+        page.fill(".incmap-from", start[0])  # widening again brings everything back
+        page.fill(".incmap-to", start[1])
+        page.locator(".incmap-to").dispatch_event("change")
+        assert [page.locator(MARKERS).count(), page.evaluate(COUNT_LAYERS, map_id)[0]] == before
+    finally:
+        watched.page.close()
+    watched.assert_clean()
+
+
+def test_screenshot_is_not_blank(browser, bundled_map):
+    watched = Watched(browser)
+    try:
+        open_map(watched, bundled_map)
+        colours = png_colours(watched.page.screenshot())
+    finally:
+        watched.page.close()
+    watched.assert_clean()
+    total = sum(colours.values())
+    assert len(colours) > 200, f"only {len(colours)} colours"
+    assert colours.most_common(1)[0][1] < 0.8 * total
+    assert colours[bytes((215, 25, 28))] > 200, "the queried border (#d7191c) is not drawn"
+    assert colours[bytes((247, 245, 240))] > 0.2 * total, "little land (offline basemap #f7f5f0)"
+    assert colours[bytes((219, 233, 244))] > 0.03 * total, "no sea (#dbe9f4)"
+
+
+# --------------------------------------------------------------------------- record text is data
+
+
+def test_injected_markup_does_not_execute(browser, assets, tmp_path):  # noqa: F811
+    a, b = synthetic_records(2, seed=21, prefix="pwn")
+    records = [{**a, "title": SCRIPT_PWN, "description": IMG_PWN, "place": IMG_PWN},
+               {**b, "title": IMG_PWN, "description": SCRIPT_PWN, "source": SCRIPT_PWN},
+               {"id": "pwn-region", "place": "West Kazakhstan region", "country": "KAZ", "title": IMG_PWN, "description": SCRIPT_PWN}]  # fmt: skip
+    path = write_map(records, tmp_path / "pwn.html", border="KAZ-RUS", title=SCRIPT_PWN)
+    watched = Watched(browser)
+    try:
+        map_id = open_map(watched, path)
+        page = watched.page
+        assert page.evaluate("window.incmapIncidentCount") == 3
+        texts = []
+        for i in range(page.locator(MARKERS).count()):
+            page.locator(MARKERS).nth(i).hover()  # tooltip
+            page.locator(MARKERS).nth(i).click()  # popup
+            texts.append(page.inner_text(".leaflet-popup-content"))
+            close_popup(page, map_id)
+        page.evaluate(f"""() => {{ window['{map_id}'].eachLayer(l => {{
+            if (l.getPopup && l.getPopup() && !(l instanceof L.Marker) && l.getLayers) l.openPopup(); }}); }}""")
+        texts.append(page.inner_text(".leaflet-popup-content"))
+        page.wait_for_timeout(200)
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        assert page.evaluate("document.querySelectorAll('img[src=\"x\"], .leaflet-popup-content img').length") == 0
+        assert len(texts) == 3
+        assert sum(f"Title\t{SCRIPT_PWN}" in t for t in texts) == 1 and sum(f"Title\t{IMG_PWN}" in t for t in texts) == 2
+        assert page.inner_text("#incmap-summary").startswith(SCRIPT_PWN)
+    finally:
+        watched.page.close()
+    watched.assert_clean()
+
+
+def _one_record_map(tmp_path: Path, **fields) -> Path:
+    (record,) = synthetic_records(1, seed=5, prefix="one")
+    return write_map([{**record, **fields}], tmp_path / "one.html")
+
+
+def _open_single(browser, path: Path) -> tuple[Watched, str]:
+    watched = Watched(browser)
+    watched.page.goto(path.resolve().as_uri(), wait_until="load")
+    watched.page.wait_for_timeout(300)
+    count = watched.page.evaluate("window.incmapIncidentCount === undefined ? null : window.incmapIncidentCount")
+    if count is not None:
+        settle(watched.page, watched.page.evaluate("document.querySelector('.folium-map').id"))
+    return watched, count
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: tooltip text goes unescaped into a JS template literal: a backtick in a title "
+                   "is a SyntaxError and the whole map is blank (geo/maps.py _label + folium.Tooltip)")  # fmt: skip
+def test_backtick_in_title_keeps_the_map_working(browser, assets, tmp_path):  # noqa: F811
+    watched, count = _open_single(browser, _one_record_map(tmp_path, title="Crash at `Aktau` airport"))
+    try:
+        assert watched.errors == [] and count == 1
+        watched.page.locator(MARKERS).click()
+        assert "Title\tCrash at `Aktau` airport" in watched.page.inner_text(".leaflet-popup-content")
+    finally:
+        watched.page.close()
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: popup HTML is put in a JS template literal by folium.Popup, whose escape_backticks "
+                   "leaves ${...} alone: record text runs as JavaScript (geo/maps.py popup_html/_add_incidents)")  # fmt: skip
+def test_template_placeholder_in_description_does_not_execute(browser, assets, tmp_path):  # noqa: F811
+    watched, count = _open_single(browser, _one_record_map(tmp_path, description="${window.__pwned=4}"))
+    try:
+        assert count == 1
+        assert watched.page.evaluate("typeof window.__pwned") == "undefined"
+        watched.page.locator(MARKERS).click()
+        assert "Description\t${window.__pwned=4}" in watched.page.inner_text(".leaflet-popup-content")
+    finally:
+        watched.page.close()
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: a backslash before a backtick in popup text defeats folium's escape_backticks "
+                   "(negative lookbehind) and ends the template literal: SyntaxError, blank map (geo/maps.py popup_html)")  # fmt: skip
+def test_backslash_backtick_in_description_keeps_the_map_working(browser, assets, tmp_path):  # noqa: F811
+    watched, count = _open_single(browser, _one_record_map(tmp_path, description="path C:\\\\`temp`"))
+    try:
+        assert watched.errors == [] and count == 1
+    finally:
+        watched.page.close()
+
+
+# --------------------------------------------------------------------------- many points: the canvas layer
+
+#: JS: (map id) -> [x, y, index, [indices within 6 px]] for the canvas point nearest the map's centre that is not covered
+#: by a control, in page coordinates.
+CANVAS_TARGET = """(id) => {
+    const m = window[id], rect = m.getContainer().getBoundingClientRect(), size = m.getSize(), pts = [];
+    m.eachLayer(l => { if (l instanceof L.CircleMarker && l.incmapIndex !== undefined) {
+        const p = m.latLngToContainerPoint(l.getLatLng());
+        pts.push([Math.hypot(p.x - size.x / 2, p.y - size.y / 2), p.x + rect.left, p.y + rect.top, l.incmapIndex]); } });
+    pts.sort((a, b) => a[0] - b[0]);
+    for (const [, x, y, i] of pts.slice(0, 200)) {
+        const el = document.elementFromPoint(x, y);
+        if (el && el.tagName === 'CANVAS') {
+            const near = pts.filter(q => Math.hypot(q[1] - x, q[2] - y) <= 6).map(q => q[3]);
+            return [x, y, i, near];
+        }
+    }
+    return null; }"""
+
+
+def test_canvas_map_counts_and_opens_popups(browser, assets, tmp_path):  # noqa: F811
+    n = 6000
+    assert n > CLUSTER_MAX
+    records = synthetic_records(n - 1, seed=6000)
+    (hostile,) = synthetic_records(1, seed=99, prefix="pwn")
+    records.append({**hostile, "title": SCRIPT_PWN, "description": IMG_PWN})
+    path = write_map(records, tmp_path / "canvas.html", border="KAZ-RUS")
+    watched = Watched(browser)
+    try:
+        map_id = open_map(watched, path)
+        page = watched.page
+        assert page.evaluate("window.incmapIncidentCount") == n
+        assert page.evaluate("window.incmapCanvasCount") == n
+        assert page.locator(MARKERS).count() == 0 and page.locator(".leaflet-overlay-pane canvas").count() >= 1
+        x, y, _, near = page.evaluate(CANVAS_TARGET, map_id)
+        page.mouse.click(x, y)
+        page.wait_for_selector(".leaflet-popup-content", timeout=5000)
+        text = page.inner_text(".leaflet-popup-content")
+        assert any(f"Title\t{records[i]['title']}\n" in text for i in near), (text, [records[i]["title"] for i in near])
+        assert "Border\t" in text and " km to KAZ-RUS" in text
+        close_popup(page, map_id)
+
+        page.evaluate(f"() => {{ window['{map_id}'].eachLayer(l => {{ if (l.incmapIndex === {n - 1}) l.fire('click'); }}); }}")
+        text = page.inner_text(".leaflet-popup-content")
+        assert f"Title\t{SCRIPT_PWN}" in text and f"Description\t{IMG_PWN}" in text
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+    finally:
+        watched.page.close()
+    watched.assert_clean()
+
+
+# --------------------------------------------------------------------------- fragment and empty map
+
+
+def test_fragment_renders_inside_its_iframe(browser, bundled_map, tmp_path):
+    page_html = bundled_map.read_text(encoding="utf-8")
+    host = tmp_path / "report.html"
+    host.write_text(f"<!DOCTYPE html><html><body><h1>Report</h1>{fragment_html(page_html, 500)}</body></html>", encoding="utf-8")
+    watched = Watched(browser)
+    try:
+        watched.page.goto(host.as_uri(), wait_until="load")
+        frame = watched.page.frame_locator("iframe.incmap-map")
+        frame.locator(".folium-map").wait_for()
+        inner = next(f for f in watched.page.frames if f != watched.page.main_frame)
+        inner.wait_for_function("window.incmapIncidentCount !== undefined")
+        assert inner.evaluate("window.incmapIncidentCount") == 10
+        assert frame.locator(MARKERS).count() == 2
+        assert watched.page.evaluate("typeof window.incmapIncidentCount") == "undefined"  # the page itself is untouched
+    finally:
+        watched.page.close()
+    watched.assert_clean()
+
+
+def test_empty_map_opens_clean(browser, assets, tmp_path):  # noqa: F811
+    path = write_map([], tmp_path / "empty.html", border="KAZ-RUS")
+    watched = Watched(browser)
+    try:
+        open_map(watched, path)
+        assert watched.page.evaluate("window.incmapIncidentCount") == 0
+        assert "No incidents in this record set." in watched.page.inner_text(".incmap-empty")
+        assert watched.page.locator(".leaflet-control-layers").count() == 1
+    finally:
+        watched.page.close()
+    watched.assert_clean()
+
+
+def test_html_escape_round_trip_in_popup_is_exact(browser, assets, tmp_path):  # noqa: F811
+    """Characters HTML cares about come out in the popup exactly as written."""
+    text = 'Tom & Jerry\'s "quote" <b>bold</b> 5 < 6 > 4 &amp;'
+    watched, count = _open_single(browser, _one_record_map(tmp_path, title=text))
+    try:
+        assert count == 1
+        watched.page.locator(MARKERS).click()
+        assert f"Title\t{text}\n" in watched.page.inner_text(".leaflet-popup-content")
+        assert html_lib.escape(text) not in watched.page.inner_text(".leaflet-popup-content")
+    finally:
+        watched.page.close()
+    watched.assert_clean()
