@@ -35,6 +35,8 @@ from geo.proximity import select_borders
 DISPLAY_TOLERANCE_DEG = 0.01
 #: Margin (degrees) around the incidents' extent within which boundaries are drawn.
 EXTENT_MARGIN_DEG = 4.0
+#: Largest margin (degrees) added around the incidents' extent.
+MAX_MARGIN_DEG = 20.0
 #: Up to this many point incidents get individual icon markers; up to CLUSTER_MAX a marker cluster; beyond, a canvas layer.
 MARKERS_MAX, CLUSTER_MAX = 300, 3000
 #: Map zoom limit (also what MarkerCluster needs when there are no tiles).
@@ -70,6 +72,16 @@ class MapOptions:
 # --------------------------------------------------------------------------- text
 
 
+#: Characters that are safe in HTML but not inside the JavaScript template literals folium wraps popups and
+#: tooltips in (a backtick ends the literal, ``${`` interpolates, a backslash escapes): written as entities.
+_JS_TEMPLATE_ENTITIES = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+
+
+def escape_text(value: str) -> str:
+    """Record text made inert for HTML and for folium's JavaScript template literals."""
+    return html.escape(value, quote=True).translate(_JS_TEMPLATE_ENTITIES)
+
+
 def _value(record: dict, key: str) -> str | None:
     """A record value as display text, or None when missing."""
     value = record.get(key)
@@ -99,17 +111,17 @@ def popup_html(record: dict) -> str:
             value = f"{value} ({record['date_precision']})"
         if key == "matched_name" and _value(record, "gazetteer_id"):
             value = f"{value} [{record['gazetteer_id']}]"
-        rows.append(f"<tr><th>{html.escape(label)}</th><td>{html.escape(value)}</td></tr>")
+        rows.append(f"<tr><th>{escape_text(label)}</th><td>{escape_text(value)}</td></tr>")
     url = _value(record, "url")
     if url and url.startswith(("http://", "https://")):
-        rows.append(f'<tr><th>Link</th><td><a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">'
-                    f"{html.escape(url)}</a></td></tr>")  # fmt: skip
+        rows.append(f'<tr><th>Link</th><td><a href="{escape_text(url)}" target="_blank" rel="noopener noreferrer">'
+                    f"{escape_text(url)}</a></td></tr>")  # fmt: skip
     return "<table class='incmap-popup'>" + "".join(rows) + "</table>"
 
 
 def _label(record: dict) -> str:
     """Tooltip text (escaped)."""
-    return html.escape(_value(record, "title") or _value(record, "place") or _value(record, "id") or "incident")
+    return escape_text(_value(record, "title") or _value(record, "place") or _value(record, "id") or "incident")
 
 
 # --------------------------------------------------------------------------- layers
@@ -123,8 +135,9 @@ def _extent(frame: gpd.GeoDataFrame, layers: Layers) -> shapely.Polygon:
         minx, miny, maxx, maxy = located.total_bounds
     else:
         minx, miny, maxx, maxy = frame.total_bounds if frame.geometry.notna().any() else (20.0, 35.0, 90.0, 60.0)
-    mx = max(EXTENT_MARGIN_DEG, 1.0 * (maxx - minx))  # wide enough to fill a landscape window around the fitted view
-    my = max(EXTENT_MARGIN_DEG, 0.6 * (maxy - miny))
+    # Wide enough to fill a landscape window around the fitted view, but never a hemisphere of boundaries.
+    mx = min(MAX_MARGIN_DEG, max(EXTENT_MARGIN_DEG, 1.0 * (maxx - minx)))
+    my = min(MAX_MARGIN_DEG / 2, max(EXTENT_MARGIN_DEG, 0.6 * (maxy - miny)))
     return shapely.box(max(minx - mx, -180), max(miny - my, -85), min(maxx + mx, 180), min(maxy + my, 85))
 
 

@@ -104,8 +104,6 @@ def test_bad_bands_are_usage_errors(tmp_path, value, fragment):
 
 
 @pytest.mark.parametrize("value", ["inf", "5000"])
-@pytest.mark.xfail(strict=True, reason="BUG: --bands accepts inf and very wide bands; geodesic_buffer then fails inside GEOS "
-                   "('incmap: error: GEOSException: ...', exit 2) instead of a usage error (geo/cli/map_cmd.py _bands, geo/map_bands.py)")  # fmt: skip
 def test_unbufferable_bands_are_usage_errors_or_work(tmp_path, value):
     out = tmp_path / "m.html"
     result = run("map", "--border", "KAZ-RUS", f"--bands={value}", "-o", str(out))

@@ -249,8 +249,6 @@ def _open_single(browser, path: Path) -> tuple[Watched, str]:
     return watched, count
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: tooltip text goes unescaped into a JS template literal: a backtick in a title "
-                   "is a SyntaxError and the whole map is blank (geo/maps.py _label + folium.Tooltip)")  # fmt: skip
 def test_backtick_in_title_keeps_the_map_working(browser, assets, tmp_path):  # noqa: F811
     watched, count = _open_single(browser, _one_record_map(tmp_path, title="Crash at `Aktau` airport"))
     try:
@@ -261,8 +259,6 @@ def test_backtick_in_title_keeps_the_map_working(browser, assets, tmp_path):  # 
         watched.page.close()
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: popup HTML is put in a JS template literal by folium.Popup, whose escape_backticks "
-                   "leaves ${...} alone: record text runs as JavaScript (geo/maps.py popup_html/_add_incidents)")  # fmt: skip
 def test_template_placeholder_in_description_does_not_execute(browser, assets, tmp_path):  # noqa: F811
     watched, count = _open_single(browser, _one_record_map(tmp_path, description="${window.__pwned=4}"))
     try:
@@ -274,8 +270,6 @@ def test_template_placeholder_in_description_does_not_execute(browser, assets, t
         watched.page.close()
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a backslash before a backtick in popup text defeats folium's escape_backticks "
-                   "(negative lookbehind) and ends the template literal: SyntaxError, blank map (geo/maps.py popup_html)")  # fmt: skip
 def test_backslash_backtick_in_description_keeps_the_map_working(browser, assets, tmp_path):  # noqa: F811
     watched, count = _open_single(browser, _one_record_map(tmp_path, description="path C:\\\\`temp`"))
     try:

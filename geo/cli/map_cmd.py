@@ -10,6 +10,9 @@ import click
 from geo.cli.options import encoding_opt, gazetteer_opt, strict_opt
 from geo.config import gazetteers_with_config
 
+#: Widest distance band (km): wider bands are not a border's neighbourhood any more (and do not buffer reliably).
+MAX_BAND_KM = 2000.0
+
 
 def _bands(ctx, param, value: str) -> tuple[float, ...]:
     """Parse --bands "25,50,100" into positive km values."""
@@ -17,8 +20,8 @@ def _bands(ctx, param, value: str) -> tuple[float, ...]:
         bands = tuple(float(v) for v in value.split(",") if v.strip())
     except ValueError:
         raise click.BadParameter(f"{value!r}: give distances in km separated by commas, e.g. 25,50,100") from None
-    if not bands or any(not (b > 0) for b in bands):
-        raise click.BadParameter(f"{value!r}: every band must be a positive number of km")
+    if not bands or any(not (0 < b <= MAX_BAND_KM) for b in bands):
+        raise click.BadParameter(f"{value!r}: every band must be a positive number of km, at most {MAX_BAND_KM:g}")
     return bands
 
 
