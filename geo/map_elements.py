@@ -23,56 +23,109 @@ COORD_DECIMALS = 5
 
 
 class CanvasIncidents(Layer):
-    """Many point incidents as circle markers on one canvas; popups are built on click from compact columns."""
+    """Many point incidents as circle markers on one canvas; popups are built on click from compact columns.
+
+    Columns are dictionary-encoded where values repeat (types, precisions, sources), empty columns are
+    dropped, and the border line is formatted in the browser from numbers: 10^5 incidents stay a few MB.
+    """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.featureGroup();
         (function () {
-            var d = {{ this.data|tojson }};
+            var d = {{ this.data|tojson }}, group = {{ this.get_name() }};
             var renderer = L.canvas({padding: 0.5});
+            function value(col, i) {
+                var v = col.codes ? (col.codes[i] < 0 ? null : col.dict[col.codes[i]]) : col.values[i];
+                return v === undefined ? null : v;
+            }
+            function borderText(i) {
+                if (!d.border || d.border.km[i] === null) { return null; }
+                var near = d.border.km[i], far = d.border.km_max[i], pair = value(d.border.pair, i);
+                var span = (far - near < 0.05) ? near.toFixed(1) + ' km' : near.toFixed(1) + '–' + far.toFixed(1) + ' km';
+                return span + ' to ' + pair;
+            }
             function popup(e) {
                 var i = e.target.incmapIndex, table = document.createElement('table');
                 table.className = 'incmap-popup';
-                d.labels.forEach(function (label, j) {
-                    var v = d.fields[j][i];
-                    if (v === null || v === '') { return; }
+                var rows = d.columns.map(function (c) { return [c.label, c.key === 'type' ? d.types[d.type[i]].name : value(c, i)]; });
+                rows.push(['Border', borderText(i)]);
+                rows.forEach(function (r) {
+                    if (r[1] === null || r[1] === '') { return; }
                     var row = table.insertRow(), th = document.createElement('th');
-                    th.textContent = label; row.appendChild(th); row.insertCell().textContent = v;
+                    th.textContent = r[0]; row.appendChild(th); row.insertCell().textContent = r[1];
                 });
                 L.popup({maxWidth: 380}).setLatLng(e.target.getLatLng()).setContent(table).openOn({{ this._parent.get_name() }});
             }
+            group.incmapMarkers = [];
             for (var i = 0; i < d.lon.length; i++) {
                 var t = d.types[d.type[i]];
                 var m = L.circleMarker([d.lat[i], d.lon[i]], {renderer: renderer, radius: 5, color: '#333', weight: 1,
                                                               fillColor: t.hex, fillOpacity: 0.9});
                 m.incmapIndex = i;
                 m.on('click', popup);
-                {{ this.get_name() }}.addLayer(m);
+                group.addLayer(m);
+                group.incmapMarkers.push(m);
             }
+            group.incmapSpans = d.spans;
             window.incmapCanvasCount = (window.incmapCanvasCount || 0) + d.lon.length;
         })();
         {% endmacro %}
     """)
 
-    def __init__(self, points, styles, type_of, popup_fields, border_text, name: str = "Incidents: places") -> None:
+    def __init__(self, points, styles, type_of, popup_fields, name: str = "Incidents: places") -> None:
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "CanvasIncidents"
         records = [r for r, _ in points]
         names = list(styles)
-        fields = [(key, label) for key, label in popup_fields if key != "border_text"] + [("border_text", "Border")]
         columns = []
-        for key, _ in fields:
-            values = [border_text(r) if key == "border_text" else r.get(key) for r in records]
-            columns.append([None if v is None or (isinstance(v, float) and v != v) else str(v) for v in values])
+        for key, label in popup_fields:
+            if key == "border_text":
+                continue
+            if key == "type":
+                columns.append({"key": key, "label": label})
+                continue
+            values = [_text(r.get(key)) for r in records]
+            if any(v is not None for v in values):
+                columns.append({"key": key, "label": label, **_encode(values)})
+        spans = [date_range(r.get("date")) for r in records]
         self.data = {
             "lon": [round(g.x, COORD_DECIMALS) for _, g in points],
             "lat": [round(g.y, COORD_DECIMALS) for _, g in points],
             "type": [names.index(type_of(r)) for r in records],
             "types": [{"name": n, "hex": styles[n].hex} for n in names],
-            "labels": [label for _, label in fields],
-            "fields": columns,
+            "columns": columns,
+            "border": _border_columns(records),
+            "spans": [[s[0].isoformat(), s[1].isoformat()] if s else None for s in spans],
         }
+
+
+def _text(value) -> str | None:
+    """A value as text, or None when missing."""
+    if value is None or (isinstance(value, float) and value != value) or value == "":
+        return None
+    return str(value)
+
+
+def _encode(values: list[str | None]) -> dict:
+    """A column as plain values, or dictionary-encoded (``dict`` + ``codes``, -1 for missing) when values repeat."""
+    distinct = list(dict.fromkeys(v for v in values if v is not None))
+    if len(distinct) <= len(values) // 2:
+        index = {v: i for i, v in enumerate(distinct)}
+        return {"dict": distinct, "codes": [index[v] if v is not None else -1 for v in values]}
+    return {"values": values}
+
+
+def _border_columns(records: list[dict]) -> dict | None:
+    """Border distances as numbers (formatted in the browser) and the pair dictionary-encoded."""
+    if not any(isinstance(r.get("border"), str) for r in records):
+        return None
+
+    def km(v):
+        return round(float(v), 1) if isinstance(v, (int, float)) and v == v else None
+
+    return {"km": [km(r.get("border_km")) for r in records], "km_max": [km(r.get("border_km_max")) for r in records],
+            "pair": _encode([_text(r.get("border")) for r in records])}  # fmt: skip
 
 
 class DateFilter(MacroElement):
@@ -99,6 +152,12 @@ class DateFilter(MacroElement):
                         if (show && !e[1].hasLayer(e[0])) { e[1].addLayer(e[0]); }
                         if (!show && e[1].hasLayer(e[0])) { e[1].removeLayer(e[0]); }
                     });
+                    [{% for c in this.canvases %}{{ c }},{% endfor %}].forEach(function (g) {
+                        g.incmapMarkers.forEach(function (m, i) {
+                            var s = g.incmapSpans[i], show = s === null || (s[1] >= lo && s[0] <= hi);
+                            if (show !== g.hasLayer(m)) { if (show) { g.addLayer(m); } else { g.removeLayer(m); } }
+                        });
+                    });
                 };
                 div.querySelectorAll('input').forEach(function (input) { input.addEventListener('change', apply); });
                 return div;
@@ -108,12 +167,13 @@ class DateFilter(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, entries: list[tuple[str, str, object]]) -> None:
+    def __init__(self, entries: list[tuple[str, str, object]], canvases: list[str] = (), canvas_dates: list = ()) -> None:
         super().__init__()
         self._name = "DateFilter"
+        self.canvases = list(canvases)
         spans = [(layer, group, date_range(date)) for layer, group, date in entries]
         self.entries = [(layer, group, s[0].isoformat() if s else None, s[1].isoformat() if s else None) for layer, group, s in spans]
-        dated = [s for _, _, s in spans if s]
+        dated = [s for _, _, s in spans if s] + [s for s in (date_range(d) for d in canvas_dates) if s]
         self.lo = min(s[0] for s in dated).isoformat() if dated else ""
         self.hi = max(s[1] for s in dated).isoformat() if dated else ""
 

@@ -232,7 +232,7 @@ def _add_incidents(fmap: folium.Map, frame: gpd.GeoDataFrame, styles) -> tuple[l
         entries.append((layer.get_name(), areas.get_name(), record.get("date")))
     mode = "markers" if len(points) <= MARKERS_MAX else "cluster" if len(points) <= CLUSTER_MAX else "canvas"
     if mode == "canvas":
-        canvas = CanvasIncidents(points, styles, _type, popup_fields=POPUP_FIELDS, border_text=border_text).add_to(fmap)
+        canvas = CanvasIncidents(points, styles, _type, popup_fields=POPUP_FIELDS).add_to(fmap)
         return entries, mode, [*groups, canvas.get_name()]
     group = (plugins.MarkerCluster(name="Incidents: places") if mode == "cluster" else folium.FeatureGroup(name="Incidents: places")).add_to(fmap)
     groups.append(group.get_name())
@@ -277,8 +277,10 @@ def build_map(frame: gpd.GeoDataFrame, layers: Layers, options: MapOptions | Non
     styles = type_styles(types)
     entries, mode, groups = _add_incidents(fmap, frame, styles)
     IncidentCounter(groups).add_to(fmap)
-    if any(e[2] for e in entries):
-        DateFilter(entries).add_to(fmap)
+    canvases = groups[-1:] if mode == "canvas" else []
+    canvas_dates = [r.get("date") for r, g in _incident_records(frame) if g.geom_type == "Point"] if canvases else []
+    if any(e[2] for e in entries) or any(canvas_dates):
+        DateFilter(entries, canvases, canvas_dates).add_to(fmap)
     _add_controls(fmap, regions, options.offline)
     SummaryBox(frame, options.title, styles, options.border, options.bands, mode).add_to(fmap)
     return fmap
