@@ -39,6 +39,12 @@ class CanvasIncidents(Layer):
                 var v = col.codes ? (col.codes[i] < 0 ? null : col.dict[col.codes[i]]) : col.values[i];
                 return v === undefined ? null : v;
             }
+            function dateSpan(v) {  // "2024", "2024-03" or "2024-03-05" -> [first day, last day]
+                if (!v) { return null; }
+                if (v.length === 4) { return [v + '-01-01', v + '-12-31']; }
+                if (v.length === 7) { return [v + '-01', v + '-31']; }
+                return [v.slice(0, 10), v.slice(0, 10)];
+            }
             function borderText(i) {
                 if (!d.border || d.border.km[i] === null) { return null; }
                 var near = d.border.km[i], far = d.border.km_max[i], pair = value(d.border.pair, i);
@@ -67,7 +73,8 @@ class CanvasIncidents(Layer):
                 group.addLayer(m);
                 group.incmapMarkers.push(m);
             }
-            group.incmapSpans = d.spans;
+            var dates = d.columns.filter(function (c) { return c.key === 'date'; })[0];
+            group.incmapSpans = d.lon.map(function (_, i) { return dates ? dateSpan(value(dates, i)) : null; });
             window.incmapCanvasCount = (window.incmapCanvasCount || 0) + d.lon.length;
         })();
         {% endmacro %}
@@ -88,7 +95,6 @@ class CanvasIncidents(Layer):
             values = [_text(r.get(key)) for r in records]
             if any(v is not None for v in values):
                 columns.append({"key": key, "label": label, **_encode(values)})
-        spans = [date_range(r.get("date")) for r in records]
         self.data = {
             "lon": [round(g.x, COORD_DECIMALS) for _, g in points],
             "lat": [round(g.y, COORD_DECIMALS) for _, g in points],
@@ -96,7 +102,6 @@ class CanvasIncidents(Layer):
             "types": [{"name": n, "hex": styles[n].hex} for n in names],
             "columns": columns,
             "border": _border_columns(records),
-            "spans": [[s[0].isoformat(), s[1].isoformat()] if s else None for s in spans],
         }
 
 

@@ -33,6 +33,8 @@ from geo.proximity import select_borders
 
 #: Display simplification tolerance (degrees) for boundary outlines; geometry for display only.
 DISPLAY_TOLERANCE_DEG = 0.01
+#: Boundary detail: the simplification tolerance is at least the view's width divided by this (about a pixel).
+DISPLAY_DETAIL = 4000
 #: Margin (degrees) around the incidents' extent within which boundaries are drawn.
 EXTENT_MARGIN_DEG = 4.0
 #: Largest margin (degrees) added around the incidents' extent.
@@ -150,9 +152,11 @@ def _view(frame: gpd.GeoDataFrame, extent) -> list[list[float]]:
 
 
 def _clip(frame: gpd.GeoDataFrame, extent: shapely.Polygon) -> gpd.GeoDataFrame:
-    """Rows intersecting the extent, clipped and simplified for display."""
+    """Rows intersecting the extent, clipped and simplified for display (coarser for wider views)."""
+    minx, _, maxx, _ = extent.bounds
+    tolerance = max(DISPLAY_TOLERANCE_DEG, (maxx - minx) / DISPLAY_DETAIL)
     part = frame[frame.intersects(extent)].copy()
-    part["geometry"] = part.geometry.intersection(extent).simplify(DISPLAY_TOLERANCE_DEG, preserve_topology=True)
+    part["geometry"] = part.geometry.intersection(extent).simplify(tolerance, preserve_topology=True)
     return part[~part.geometry.is_empty]
 
 
