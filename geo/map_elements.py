@@ -18,8 +18,8 @@ from jinja2 import Template
 from geo.map_style import legend_html
 from geo.query import date_range
 
-#: Coordinates are written with this many decimals (about 1 m).
-COORD_DECIMALS = 5
+#: Canvas point coordinates are written with this many decimals (about 11 m: display only).
+COORD_DECIMALS = 4
 
 
 class CanvasIncidents(Layer):
@@ -36,6 +36,7 @@ class CanvasIncidents(Layer):
             var d = {{ this.data|tojson }}, group = {{ this.get_name() }};
             var renderer = L.canvas({padding: 0.5});
             function value(col, i) {
+                if (col.constant !== undefined) { return col.constant; }
                 var v = col.codes ? (col.codes[i] < 0 ? null : col.dict[col.codes[i]]) : col.values[i];
                 return v === undefined ? null : v;
             }
@@ -47,7 +48,8 @@ class CanvasIncidents(Layer):
             }
             function borderText(i) {
                 if (!d.border || d.border.km[i] === null) { return null; }
-                var near = d.border.km[i], far = d.border.km_max[i], pair = value(d.border.pair, i);
+                var near = d.border.km[i], far = d.border.km_max[i] === null ? near : d.border.km_max[i];
+                var pair = value(d.border.pair, i);
                 var span = (far - near < 0.05) ? near.toFixed(1) + ' km' : near.toFixed(1) + '–' + far.toFixed(1) + ' km';
                 return span + ' to ' + pair;
             }
@@ -115,6 +117,8 @@ def _text(value) -> str | None:
 def _encode(values: list[str | None]) -> dict:
     """A column as plain values, or dictionary-encoded (``dict`` + ``codes``, -1 for missing) when values repeat."""
     distinct = list(dict.fromkeys(v for v in values if v is not None))
+    if len(distinct) == 1 and None not in values:
+        return {"constant": distinct[0]}
     if len(distinct) <= len(values) // 2:
         index = {v: i for i, v in enumerate(distinct)}
         return {"dict": distinct, "codes": [index[v] if v is not None else -1 for v in values]}
@@ -129,8 +133,10 @@ def _border_columns(records: list[dict]) -> dict | None:
     def km(v):
         return round(float(v), 1) if isinstance(v, (int, float)) and v == v else None
 
-    return {"km": [km(r.get("border_km")) for r in records], "km_max": [km(r.get("border_km_max")) for r in records],
-            "pair": _encode([_text(r.get("border")) for r in records])}  # fmt: skip
+    near = [km(r.get("border_km")) for r in records]
+    far = [km(r.get("border_km_max")) for r in records]
+    far = [None if f is None or n is None or f - n < 0.05 else f for n, f in zip(near, far)]  # points: same as near
+    return {"km": near, "km_max": far, "pair": _encode([_text(r.get("border")) for r in records])}
 
 
 class DateFilter(MacroElement):
