@@ -17,13 +17,10 @@ with the HTML < 8 MB.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 import tempfile
 import time
 from pathlib import Path
-
-import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -31,10 +28,8 @@ from geo.geocode import Geocoder  # noqa: E402
 from geo.maps import MapOptions, map_html, save_html  # noqa: E402
 from geo.proximity import border_distance  # noqa: E402
 from geo.snapshot import CHROMIUM_ARGS, chromium_path  # noqa: E402
+from geo.synthetic import synthetic_records  # noqa: E402
 
-BOX = (45.0, 39.0, 90.0, 56.0)  # lon/lat box around Kazakhstan: benchmark input, not a place
-TYPES = ("drone_overflight", "missile_test", "armed_clash", "military_transport", "security_alert", "travel_advisory", "protest",
-         "air_crash")  # fmt: skip
 AIM_SECONDS, AIM_MB, AIM_SIZE = 2.0, 8.0, 100_000
 
 #: JS: (map id) -> [x, y, index] of the canvas point nearest the map centre whose pixel is not under a control.
@@ -55,16 +50,6 @@ CANVAS_TARGET = """(id) => {
 #: last resource's response end (file: and data: loads included).
 LAST_NETWORK = """() => { const nav = performance.getEntriesByType('navigation')[0];
     return Math.max(nav ? nav.loadEventEnd : 0, ...performance.getEntriesByType('resource').map(r => r.responseEnd)); }"""
-
-
-def synthetic_records(n: int, seed: int = 0) -> list[dict]:
-    rng = np.random.default_rng(seed)
-    lon, lat = rng.uniform(BOX[0], BOX[2], n), rng.uniform(BOX[1], BOX[3], n)
-    day, kind = rng.integers(0, 4 * 365, n), rng.integers(0, len(TYPES), n)
-    start = dt.date(2022, 1, 1)
-    return [{"id": f"syn-{i:06d}", "lat": round(float(lat[i]), 5), "lon": round(float(lon[i]), 5),
-             "date": (start + dt.timedelta(days=int(day[i]))).isoformat(), "type": TYPES[kind[i]], "title": f"Incident {i}"}
-            for i in range(n)]  # fmt: skip
 
 
 def render(browser, path: Path, click: bool) -> dict:
@@ -136,7 +121,7 @@ def main() -> None:
         try:
             for n in sizes:
                 t = time.perf_counter()
-                frame = border_distance(geocoder.geocode(synthetic_records(n, seed=n)), border)
+                frame = border_distance(geocoder.geocode(synthetic_records(n, seed=n, title="Incident")), border)
                 prep = time.perf_counter() - t
                 t = time.perf_counter()
                 page = map_html(frame, geocoder.layers, MapOptions(title=f"bench {n}", border=border, offline=True))

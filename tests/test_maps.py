@@ -9,7 +9,6 @@ their distance is measured with the exact proximity engine. The helpers here are
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import hashlib
 import html as html_lib
@@ -32,12 +31,10 @@ from geo.maps import CLUSTER_MAX, MARKERS_MAX, MapOptions, fragment_html, map_ht
 from geo.offline import assert_offline
 from geo.proximity import border_distance, border_index, select_borders
 from geo.records import read_records
+from geo.synthetic import BOX, TYPES, synthetic_records  # noqa: F401  (re-exported for the browser tests)
 
 ROOT = Path(__file__).resolve().parent.parent
 GEOD = Geod(ellps="WGS84")
-BOX = (45.0, 39.0, 90.0, 56.0)  # lon/lat box around Kazakhstan for synthetic points: benchmark input, not a place
-TYPES = ("drone_overflight", "missile_test", "armed_clash", "military_transport", "security_alert", "travel_advisory", "protest",
-         "air_crash")  # fmt: skip
 SCRIPT_PAYLOAD = "<script>alert(1)</script>"
 IMG_PAYLOAD = '"><img src=x onerror=alert(1)>'
 
@@ -48,17 +45,6 @@ IMG_PAYLOAD = '"><img src=x onerror=alert(1)>'
 @functools.lru_cache(maxsize=1)
 def geocoder() -> Geocoder:
     return Geocoder()
-
-
-def synthetic_records(n: int, seed: int = 0, prefix: str = "syn") -> list[dict]:
-    """``n`` point incidents at random coordinates in BOX, random days in 2022-2025, 8 types, short titles."""
-    rng = np.random.default_rng(seed)
-    lon, lat = rng.uniform(BOX[0], BOX[2], n), rng.uniform(BOX[1], BOX[3], n)
-    day, kind = rng.integers(0, 4 * 365, n), rng.integers(0, len(TYPES), n)
-    start = dt.date(2022, 1, 1)
-    return [{"id": f"{prefix}-{i:06d}", "lat": round(float(lat[i]), 5), "lon": round(float(lon[i]), 5),
-             "date": (start + dt.timedelta(days=int(day[i]))).isoformat(), "type": TYPES[kind[i]], "title": f"Synthetic incident {i}"}
-            for i in range(n)]  # fmt: skip
 
 
 def geocoded(records: list[dict], border: str | None = "KAZ-RUS") -> gpd.GeoDataFrame:
