@@ -189,6 +189,21 @@ class DateFilter(MacroElement):
         self.hi = max(s[1] for s in dated).isoformat() if dated else ""
 
 
+class FitView(MacroElement):
+    """Open the map on the given bounds at once (no animated zoom from the world view)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.fitBounds({{ this.bounds|tojson }}, {animate: false});
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "FitView"
+        self.bounds = [[float(v) for v in corner] for corner in bounds]
+
+
 class IncidentCounter(MacroElement):
     """Publishes ``window.incmapIncidentCount``: incident features on the map (for tests and embedding pages)."""
 

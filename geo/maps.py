@@ -27,7 +27,7 @@ from geo._errors import IncmapError
 from geo.deterministic import deterministic_ids
 from geo.layers import Layers
 from geo.map_bands import geodesic_buffer
-from geo.map_elements import CanvasIncidents, DateFilter, IncidentCounter, SummaryBox
+from geo.map_elements import CanvasIncidents, DateFilter, FitView, IncidentCounter, SummaryBox
 from geo.map_style import UNKNOWN_TYPE, type_styles
 from geo.proximity import select_borders
 
@@ -49,8 +49,8 @@ BAND_COLOURS = ("#b10026", "#fd8d3c", "#fed976", "#ffffb2")
 SEA_COLOUR, LAND_COLOUR = "#dbe9f4", "#f7f5f0"
 
 POPUP_FIELDS = (("title", "Title"), ("date", "Date"), ("type", "Type"), ("place", "Place as written"), ("matched_name", "Matched as"),
-                ("precision", "Precision"), ("border_text", "Border"), ("source", "Source"), ("summary", "Summary"),
-                ("description", "Description"))  # fmt: skip
+                ("precision", "Precision"), ("border_text", "Border"), ("source", "Source"), ("quote", "Quote"),
+                ("summary", "Summary"), ("description", "Description"))  # fmt: skip
 
 
 @dataclass
@@ -271,7 +271,7 @@ def build_map(frame: gpd.GeoDataFrame, layers: Layers, options: MapOptions | Non
     options = options or MapOptions()
     extent = _extent(frame, layers)
     fmap = folium.Map(tiles=None if options.offline else "OpenStreetMap", control_scale=True, maxZoom=MAX_ZOOM, prefer_canvas=True)
-    fmap.fit_bounds(_view(frame, extent))
+    FitView(_view(frame, extent)).add_to(fmap)
     if options.offline:
         fmap.get_root().header.add_child(folium.Element(f"<style>.leaflet-container{{background:{SEA_COLOUR} !important}}</style>"))
     _add_basemap(fmap, layers, extent, options.offline)
