@@ -166,9 +166,11 @@ def footprint_distance(index: BorderIndex, geom: BaseGeometry) -> FootprintDista
     far = float(d.max())
     hits = index.line_tree.query(geom, predicate="intersects")
     if len(hits):
-        touching = shapely.intersection(index.lines[hits[0]], geom)
-        pt = shapely.get_coordinates(touching)[0]
-        return FootprintDistance(0.0, far, index.pairs[int(hits[0])], float(pt[1]), float(pt[0]))
+        # The border the footprint shares most of (a country touches its neighbours' tripoints too).
+        shared = shapely.intersection(index.lines[hits], geom)
+        best = int(np.argmax(shapely.length(shared)))
+        pt = shapely.get_coordinates(shared[best])[0]
+        return FootprintDistance(0.0, far, index.pairs[int(hits[best])], float(pt[1]), float(pt[0]))
     i = int(np.argmin(d))
     near, pair, blat, blon = float(d[i]), index.pairs[int(label[i])], float(qlat[i]), float(qlon[i])
     if near < REFINE_KM:

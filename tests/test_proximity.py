@@ -118,3 +118,9 @@ def test_rows_without_geometry_get_missing_values(place):
     out = border_distance(frame)
     assert np.isfinite(out["border_km"].iloc[0]) and np.isnan(out["border_km"].iloc[1])
     assert list(out["id"]) == ["a", "b"]
+
+
+def test_a_country_footprint_names_the_border_it_shares_most(layers):
+    kaz = layers.countries[layers.countries["iso3"] == "KAZ"][["geometry"]]
+    out = border_distance(kaz).iloc[0]
+    assert out["border_km"] == 0.0 and out["border"] == "KAZ-RUS"  # not a neighbour's border touching at a tripoint
