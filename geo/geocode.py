@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ import numpy as np
 import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
+from tqdm import tqdm
 
 from geo.admin_names import country_code_lookup, name_indexes
 from geo.candidates import MIN_SCORE, Candidate, Context, agreeing, confidence, favour_namesake_seats, gazetteer_rows, score
@@ -44,6 +46,8 @@ MAX_NAME_LEN = 200
 HINT_FALLBACK_CONFIDENCE = 0.3
 #: How many alternatives are written into ``candidates``.
 N_ALTERNATIVES = 5
+#: Record counts above which geocoding shows a progress bar by default.
+PROGRESS_MIN = 2000
 #: Fields every geocoded record carries (the output contract), in order.
 OUTPUT_FIELDS = ("id", "place", "lat", "lon", "status", "reason", "where_prec", "precision", "uncertainty_km", "country", "admin1",
                  "admin1_code", "matched_name", "gazetteer_id", "confidence", "candidates", "acled_geo_precision", "approximate",
@@ -406,10 +410,13 @@ class Geocoder:
             out["country"] = res.gazetteer_id
         return out
 
-    def geocode(self, records: Sequence[dict]) -> gpd.GeoDataFrame:
-        """Geocode records into a GeoDataFrame (EPSG:4326), one row per record, in input order."""
+    def geocode(self, records: Sequence[dict], progress: bool | None = None) -> gpd.GeoDataFrame:
+        """Geocode records into a GeoDataFrame (EPSG:4326), one row per record, in input order.
+
+        ``progress`` shows a bar on stderr (default: when there are more than PROGRESS_MIN records)."""
         rows, geoms = [], []
-        for record in records:
+        show = len(records) > PROGRESS_MIN if progress is None else progress
+        for record in tqdm(records, desc="geocoding", unit=" records", file=sys.stderr, disable=not show, mininterval=1.0):
             props, geom = self.geocode_record(record)
             rows.append(props)
             geoms.append(geom)
