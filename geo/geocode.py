@@ -71,6 +71,7 @@ class Resolution:
     candidates: list[dict] = field(default_factory=list)
     reason: str | None = None
     approximate: bool = False
+    uncertainty_km: float | None = None  # known in advance for admin-1 units and countries (cached)
 
 
 class Geocoder:
@@ -99,7 +100,8 @@ class Geocoder:
         self._iso2_iso3 = {iso2: iso3 for iso2, iso3 in zip(countries["iso2"], countries["iso3"]) if isinstance(iso2, str)}
         self._gaz_admin: dict[int, int] = {}
         self._memo: dict[tuple, Resolution] = {}
-        self._footprint_cache: dict[tuple, tuple[BaseGeometry, Point, float]] = {}
+        self._footprint_cache: dict[tuple, tuple[BaseGeometry, Point]] = {}
+        self._uncertainty_cache: dict[tuple, float] = {}
 
     # ------------------------------------------------------------------ containment
 
@@ -194,8 +196,8 @@ class Geocoder:
 
     # ------------------------------------------------------------------ footprints
 
-    def _footprint(self, source: str, row: int) -> tuple[BaseGeometry, Point, float]:
-        """(geometry, representative point, uncertainty km) of an admin-1 unit or country, cached."""
+    def _footprint(self, source: str, row: int) -> tuple[BaseGeometry, Point]:
+        """(geometry, representative point) of an admin-1 unit or country, cached (every candidate needs it)."""
         key = (source, row)
         if key not in self._footprint_cache:
             if source == "admin1":
@@ -203,15 +205,22 @@ class Geocoder:
             else:
                 geom = self.country_geoms[row]
                 pt = representative_point(geom)
-            self._footprint_cache[key] = (geom, pt, uncertainty_km(geom, pt))
+            self._footprint_cache[key] = (geom, pt)
         return self._footprint_cache[key]
+
+    def _footprint_uncertainty(self, source: str, row: int) -> float:
+        """Uncertainty radius (km) of an admin-1 unit or country, computed only for units that are chosen."""
+        key = (source, row)
+        if key not in self._uncertainty_cache:
+            self._uncertainty_cache[key] = uncertainty_km(*self._footprint(source, row))
+        return self._uncertainty_cache[key]
 
     def _candidate_footprint(
         self, cand: Candidate, kind: Kind, offset_km: float | None = None, bearing: float | None = None
     ) -> tuple[BaseGeometry, Point, WherePrec]:
         """Footprint and precision of a chosen candidate read as ``kind`` ("30 km north of X" moves the centre)."""
         if cand.source in ("admin1", "country"):
-            geom, pt, _ = self._footprint(cand.source, cand.row)
+            geom, pt = self._footprint(cand.source, cand.row)
             return geom, pt, WherePrec.ADMIN1 if cand.source == "admin1" else WherePrec.COUNTRY
         pt = Point(cand.lon, cand.lat)
         if kind == Kind.NEAR and offset_km:
@@ -263,12 +272,13 @@ class Geocoder:
         at that lower precision (as UCDP codes an event known only to its region or country)."""
         for source, rows in (("admin1", sorted(ctx.regions)), ("country", sorted(self.country_codes[c] for c in ctx.countries))):
             if len(rows) == 1:
-                geom, pt, _ = self._footprint(source, rows[0])
+                geom, pt = self._footprint(source, rows[0])
                 name = self.admin1_names[rows[0]] if source == "admin1" else str(self.country_names[rows[0]])
                 gid = self.admin1_code[rows[0]] if source == "admin1" else str(self.country_iso3[rows[0]])
                 prec = WherePrec.ADMIN1 if source == "admin1" else WherePrec.COUNTRY
                 return Resolution("resolved", geom, pt, prec, name, gid if isinstance(gid, str) else None, HINT_FALLBACK_CONFIDENCE,
-                                  failure.candidates, reason=f"{failure.reason}; located by the {'region' if source == 'admin1' else 'country'} hint only")  # fmt: skip
+                                  failure.candidates, reason=f"{failure.reason}; located by the {'region' if source == 'admin1' else 'country'} hint only",
+                                  uncertainty_km=self._footprint_uncertainty(source, rows[0]))  # fmt: skip
         return None
 
     def _resolve_reading(self, reading: Interpretation, ctx: Context) -> Resolution:
@@ -295,7 +305,7 @@ class Geocoder:
         places = [c for c in self.candidates(name, ctx, ("gazetteer",)) if c.admin1_row >= 0]
         out = []
         for place in places[:3]:
-            geom, pt, _ = self._footprint("admin1", place.admin1_row)
+            _, pt = self._footprint("admin1", place.admin1_row)
             cand = Candidate("admin1", place.admin1_row, self.admin1_names[place.admin1_row], str(self.admin1_code[place.admin1_row]),
                              str(self.admin1_iso3[place.admin1_row]), place.admin1_row, pt.x, pt.y, ADMIN1_IMPORTANCE_POP, "ADM1",
                              place.quality * 0.95)  # fmt: skip
@@ -323,6 +333,7 @@ class Geocoder:
             "ambiguous" if ambiguous else "resolved", geom, pt, prec, best.name, best.gid,
             confidence(best, rival), alternatives, reason=("; ".join(best.why)),
             approximate=reading.kind in (Kind.AREA, Kind.NEAR, Kind.DISTRICT) and best.source == "gazetteer",
+            uncertainty_km=self._footprint_uncertainty(best.source, best.row) if best.source in ("admin1", "country") else None,
         )  # fmt: skip
 
     def _same_place(self, a: Candidate, b: Candidate) -> bool:
@@ -399,7 +410,8 @@ class Geocoder:
         admin_row = int(self.admin1_of([res.point.x], [res.point.y])[0])
         out.update(
             lat=round(res.point.y, 6), lon=round(res.point.x, 6), where_prec=int(res.where_prec), precision=res.where_prec.label,
-            uncertainty_km=round(uncertainty_km(res.geometry, res.point), 3), acled_geo_precision=res.where_prec.acled,
+            uncertainty_km=round(res.uncertainty_km if res.uncertainty_km is not None else uncertainty_km(res.geometry, res.point), 3),
+            acled_geo_precision=res.where_prec.acled,
             country=self._country_of_admin(admin_row) or None,
             admin1=self.admin1_names[admin_row] if admin_row >= 0 else None,
             admin1_code=(self.admin1_code[admin_row] if admin_row >= 0 and isinstance(self.admin1_code[admin_row], str) else None),
