@@ -242,10 +242,9 @@ def select_borders(borders: gpd.GeoDataFrame, selection: str | None) -> gpd.GeoD
 
 def _close(item: str, choices: list[str]) -> str:
     """'close matches: ...' for an unknown code."""
-    from rapidfuzz import process
+    from geo.suggest import close_matches
 
-    found = [c for c, *_ in process.extract(item, choices, limit=5)]
-    return "close matches: " + ", ".join(found)
+    return "close matches: " + ", ".join(close_matches(item, choices))
 
 
 @lru_cache(maxsize=16)

@@ -38,10 +38,9 @@ def layers(country: str | None, all_borders: bool) -> None:
 
 def _close_codes(code: str, lay) -> str:
     """A hint listing valid ISO3 codes or country names close to what the user typed."""
-    from rapidfuzz import process
+    from geo.suggest import close_matches
 
-    choices = {row.iso3: f"{row.iso3} ({row.name})" for row in lay.countries.itertuples()}
-    by_code = process.extract(code.upper(), list(choices), limit=3)
-    by_name = process.extract(code, choices, limit=3)
-    names = dict.fromkeys([choices[c] for c, *_ in by_code] + [m[0] for m in by_name])
+    labels = {row.iso3: f"{row.iso3} ({row.name})" for row in lay.countries.itertuples()}
+    by_code = [labels[c] for c in close_matches(code.upper(), list(labels), limit=3)]
+    names = dict.fromkeys(by_code + close_matches(code, list(labels.values()), limit=3))
     return "close matches: " + ", ".join(names)

@@ -130,10 +130,9 @@ def _place_point(place: str, geocoder) -> tuple[float, float]:
 
 def _region_geometry(text: str, layers):
     """Geometry of an admin-1 unit or country named by name or code, or a one-line error with close names."""
-    from rapidfuzz import process
-
     from geo._errors import IncmapError
     from geo.admin_names import name_indexes
+    from geo.suggest import close_matches
     from geo.textnorm import fold
 
     code = text.strip().upper()
@@ -148,7 +147,7 @@ def _region_geometry(text: str, layers):
         if hits:
             return frame.geometry.iloc[[h.row for h in hits]].union_all()
     names = list(admin1["name_en"].dropna()) + list(countries["name"])
-    close = [m for m, *_ in process.extract(text, names, limit=5)]
+    close = close_matches(text, names)
     raise IncmapError(f"--in {text!r}: no such region or country; close names: {', '.join(close)}")
 
 
