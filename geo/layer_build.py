@@ -13,7 +13,6 @@ import hashlib
 import json
 import subprocess
 import tarfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -290,7 +289,3 @@ def build(
     borders = extract_borders(countries, progress)
     return admin1, countries, borders
 
-
-def iter_invalid(frame: gpd.GeoDataFrame) -> Iterator[int]:
-    """Row positions whose geometry is invalid (the build guarantees none)."""
-    yield from np.flatnonzero(~shapely.is_valid(frame.geometry.values))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import folium
@@ -61,7 +61,6 @@ class MapOptions:
     border: str | None = None  # border selection to highlight and band ("KAZ-RUS", "KAZ")
     bands: tuple[float, ...] = DEFAULT_BANDS
     offline: bool = False
-    extra: dict = field(default_factory=dict)
 
     def seed(self, frame: gpd.GeoDataFrame) -> str:
         """Seed for deterministic element ids: a hash of the data and the options."""
