@@ -1,4 +1,4 @@
-"""incmap's own map elements (branca templates): canvas incident layer, date filter, summary box.
+"""incmap's own map controls (branca templates): date filter, opening view, incident counter, summary box.
 
 Record text reaches these templates only through ``tojson`` (which escapes ``<``, ``>`` and ``&``)
 and is put on the page with ``textContent`` or ``html.escape``: never as markup.
@@ -12,131 +12,10 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 from branca.element import MacroElement
-from folium.map import Layer
 from jinja2 import Template
 
 from geo.map_style import legend_html
 from geo.query import date_range
-
-#: Canvas point coordinates are written with this many decimals (about 11 m: display only).
-COORD_DECIMALS = 4
-
-
-class CanvasIncidents(Layer):
-    """Many point incidents as circle markers on one canvas; popups are built on click from compact columns.
-
-    Columns are dictionary-encoded where values repeat (types, precisions, sources), empty columns are
-    dropped, and the border line is formatted in the browser from numbers: 10^5 incidents stay a few MB.
-    """
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.featureGroup();
-        (function () {
-            var d = {{ this.data|tojson }}, group = {{ this.get_name() }};
-            var renderer = L.canvas({padding: 0.5});
-            function value(col, i) {
-                if (col.constant !== undefined) { return col.constant; }
-                var v = col.codes ? (col.codes[i] < 0 ? null : col.dict[col.codes[i]]) : col.values[i];
-                return v === undefined ? null : v;
-            }
-            function dateSpan(v) {  // "2024", "2024-03" or "2024-03-05" -> [first day, last day]
-                if (!v) { return null; }
-                if (v.length === 4) { return [v + '-01-01', v + '-12-31']; }
-                if (v.length === 7) { return [v + '-01', v + '-31']; }
-                return [v.slice(0, 10), v.slice(0, 10)];
-            }
-            function borderText(i) {
-                if (!d.border || d.border.km[i] === null) { return null; }
-                var near = d.border.km[i], far = d.border.km_max[i] === null ? near : d.border.km_max[i];
-                var pair = value(d.border.pair, i);
-                var span = (far - near < 0.05) ? near.toFixed(1) + ' km' : near.toFixed(1) + '–' + far.toFixed(1) + ' km';
-                return span + ' to ' + pair;
-            }
-            function popup(e) {
-                var i = e.target.incmapIndex, table = document.createElement('table');
-                table.className = 'incmap-popup';
-                var rows = d.columns.map(function (c) { return [c.label, c.key === 'type' ? d.types[d.type[i]].name : value(c, i)]; });
-                rows.push(['Border', borderText(i)]);
-                rows.forEach(function (r) {
-                    if (r[1] === null || r[1] === '') { return; }
-                    var row = table.insertRow(), th = document.createElement('th');
-                    th.textContent = r[0]; row.appendChild(th); row.insertCell().textContent = r[1];
-                });
-                L.popup({maxWidth: 380}).setLatLng(e.target.getLatLng()).setContent(table).openOn({{ this._parent.get_name() }});
-            }
-            group.incmapMarkers = [];
-            for (var i = 0; i < d.lon.length; i++) {
-                var t = d.types[d.type[i]];
-                var m = L.circleMarker([d.lat[i], d.lon[i]], {renderer: renderer, radius: 5, color: '#333', weight: 1,
-                                                              fillColor: t.hex, fillOpacity: 0.9});
-                m.incmapIndex = i;
-                m.on('click', popup);
-                group.addLayer(m);
-                group.incmapMarkers.push(m);
-            }
-            var dates = d.columns.filter(function (c) { return c.key === 'date'; })[0];
-            group.incmapSpans = d.lon.map(function (_, i) { return dates ? dateSpan(value(dates, i)) : null; });
-            window.incmapCanvasCount = (window.incmapCanvasCount || 0) + d.lon.length;
-        })();
-        {% endmacro %}
-    """)
-
-    def __init__(self, points, styles, type_of, popup_fields, name: str = "Incidents: places") -> None:
-        super().__init__(name=name, overlay=True, control=True, show=True)
-        self._name = "CanvasIncidents"
-        records = [r for r, _ in points]
-        names = list(styles)
-        columns = []
-        for key, label in popup_fields:
-            if key == "border_text":
-                continue
-            if key == "type":
-                columns.append({"key": key, "label": label})
-                continue
-            values = [_text(r.get(key)) for r in records]
-            if any(v is not None for v in values):
-                columns.append({"key": key, "label": label, **_encode(values)})
-        self.data = {
-            "lon": [round(g.x, COORD_DECIMALS) for _, g in points],
-            "lat": [round(g.y, COORD_DECIMALS) for _, g in points],
-            "type": [names.index(type_of(r)) for r in records],
-            "types": [{"name": n, "hex": styles[n].hex} for n in names],
-            "columns": columns,
-            "border": _border_columns(records),
-        }
-
-
-def _text(value) -> str | None:
-    """A value as text, or None when missing."""
-    if value is None or (isinstance(value, float) and value != value) or value == "":
-        return None
-    return str(value)
-
-
-def _encode(values: list[str | None]) -> dict:
-    """A column as plain values, or dictionary-encoded (``dict`` + ``codes``, -1 for missing) when values repeat."""
-    distinct = list(dict.fromkeys(v for v in values if v is not None))
-    if len(distinct) == 1 and None not in values:
-        return {"constant": distinct[0]}
-    if len(distinct) <= len(values) // 2:
-        index = {v: i for i, v in enumerate(distinct)}
-        return {"dict": distinct, "codes": [index[v] if v is not None else -1 for v in values]}
-    return {"values": values}
-
-
-def _border_columns(records: list[dict]) -> dict | None:
-    """Border distances as numbers (formatted in the browser) and the pair dictionary-encoded."""
-    if not any(isinstance(r.get("border"), str) for r in records):
-        return None
-
-    def km(v):
-        return round(float(v), 1) if isinstance(v, (int, float)) and v == v else None
-
-    near = [km(r.get("border_km")) for r in records]
-    far = [km(r.get("border_km_max")) for r in records]
-    far = [None if f is None or n is None or f - n < 0.05 else f for n, f in zip(near, far)]  # points: same as near
-    return {"km": near, "km_max": far, "pair": _encode([_text(r.get("border")) for r in records])}
 
 
 class DateFilter(MacroElement):
@@ -163,12 +42,7 @@ class DateFilter(MacroElement):
                         if (show && !e[1].hasLayer(e[0])) { e[1].addLayer(e[0]); }
                         if (!show && e[1].hasLayer(e[0])) { e[1].removeLayer(e[0]); }
                     });
-                    [{% for c in this.canvases %}{{ c }},{% endfor %}].forEach(function (g) {
-                        g.incmapMarkers.forEach(function (m, i) {
-                            var s = g.incmapSpans[i], show = s === null || (s[1] >= lo && s[0] <= hi);
-                            if (show !== g.hasLayer(m)) { if (show) { g.addLayer(m); } else { g.removeLayer(m); } }
-                        });
-                    });
+                    [{% for c in this.canvases %}{{ c }},{% endfor %}].forEach(function (g) { g.incmapFilter(lo, hi); });
                 };
                 div.querySelectorAll('input').forEach(function (input) { input.addEventListener('change', apply); });
                 return div;
@@ -178,13 +52,14 @@ class DateFilter(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, entries: list[tuple[str, str, object]], canvases: list[str] = (), canvas_dates: list = ()) -> None:
+    def __init__(self, entries: list[tuple[str, str, object]], canvases: list[str], dates: list) -> None:
+        """``entries``: (layer, group, date) for paths and markers; ``canvases``: canvas layers; ``dates``: all incidents' dates."""
         super().__init__()
         self._name = "DateFilter"
         self.canvases = list(canvases)
         spans = [(layer, group, date_range(date)) for layer, group, date in entries]
         self.entries = [(layer, group, s[0].isoformat() if s else None, s[1].isoformat() if s else None) for layer, group, s in spans]
-        dated = [s for _, _, s in spans if s] + [s for s in (date_range(d) for d in canvas_dates) if s]
+        dated = [s for s in (date_range(d) for d in dates) if s]
         self.lo = min(s[0] for s in dated).isoformat() if dated else ""
         self.hi = max(s[1] for s in dated).isoformat() if dated else ""
 
@@ -210,7 +85,7 @@ class IncidentCounter(MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         window.incmapIncidentCount = [{% for g in this.groups %}{{ g }},{% endfor %}].reduce(function (n, g) {
-            return n + g.getLayers().length; }, 0);
+            return n + (g.incmapCount ? g.incmapCount() : g.getLayers().length); }, 0);
         {% endmacro %}
     """)
 

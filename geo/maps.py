@@ -27,9 +27,14 @@ from geo._errors import IncmapError
 from geo.deterministic import deterministic_ids
 from geo.layers import Layers
 from geo.map_bands import geodesic_buffer
-from geo.map_elements import CanvasIncidents, DateFilter, FitView, IncidentCounter, SummaryBox
-from geo.map_style import UNKNOWN_TYPE, type_styles
+from geo.map_elements import DateFilter, FitView, IncidentCounter, SummaryBox
+from geo.map_incidents import CLUSTER_MAX, MARKERS_MAX, add_incidents, type_names
+from geo.map_popup import texts
+from geo.map_search import PlaceSearch, search_entries
+from geo.map_style import type_styles
 from geo.proximity import select_borders
+
+__all__ = ["CLUSTER_MAX", "MARKERS_MAX", "MapOptions", "build_map", "fragment_html", "map_html", "save_html"]
 
 #: Display simplification tolerance (degrees) for boundary outlines; geometry for display only.
 DISPLAY_TOLERANCE_DEG = 0.01
@@ -39,8 +44,6 @@ DISPLAY_DETAIL = 4000
 EXTENT_MARGIN_DEG = 4.0
 #: Largest margin (degrees) added around the incidents' extent.
 MAX_MARGIN_DEG = 20.0
-#: Up to this many point incidents get individual icon markers; up to CLUSTER_MAX a marker cluster; beyond, a canvas layer.
-MARKERS_MAX, CLUSTER_MAX = 300, 3000
 #: Map zoom limit (also what MarkerCluster needs when there are no tiles).
 MAX_ZOOM = 18
 #: Default distance bands (km) drawn along the queried border.
@@ -48,9 +51,6 @@ DEFAULT_BANDS = (25.0, 50.0, 100.0)
 BAND_COLOURS = ("#b10026", "#fd8d3c", "#fed976", "#ffffb2")
 SEA_COLOUR, LAND_COLOUR = "#dbe9f4", "#f7f5f0"
 
-POPUP_FIELDS = (("title", "Title"), ("date", "Date"), ("type", "Type"), ("place", "Place as written"), ("matched_name", "Matched as"),
-                ("precision", "Precision"), ("border_text", "Border"), ("source", "Source"), ("quote", "Quote"),
-                ("summary", "Summary"), ("description", "Description"))  # fmt: skip
 
 
 @dataclass
@@ -63,66 +63,14 @@ class MapOptions:
     offline: bool = False
 
     def seed(self, frame: gpd.GeoDataFrame) -> str:
-        """Seed for deterministic element ids: a hash of the data and the options."""
+        """Seed for deterministic element ids: a hash of the data (values and footprints) and the options."""
         digest = hashlib.sha256()
-        digest.update(frame.to_json(default=str).encode())
-        digest.update(json.dumps([self.title, self.border, list(self.bands), self.offline], default=str).encode())
+        digest.update(json.dumps([list(map(str, frame.columns)), self.title, self.border, list(self.bands), self.offline]).encode())
+        if len(frame):
+            values = frame.drop(columns=frame.geometry.name).astype(str)
+            digest.update(pd.util.hash_pandas_object(values, index=False).to_numpy().tobytes())
+            digest.update(b"".join(w or b"-" for w in shapely.to_wkb(np.asarray(frame.geometry.values))))
         return digest.hexdigest()
-
-
-# --------------------------------------------------------------------------- text
-
-
-#: Characters that are safe in HTML but not inside the JavaScript template literals folium wraps popups and
-#: tooltips in (a backtick ends the literal, ``${`` interpolates, a backslash escapes): written as entities.
-_JS_TEMPLATE_ENTITIES = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
-
-
-def escape_text(value: str) -> str:
-    """Record text made inert for HTML and for folium's JavaScript template literals."""
-    return html.escape(value, quote=True).translate(_JS_TEMPLATE_ENTITIES)
-
-
-def _value(record: dict, key: str) -> str | None:
-    """A record value as display text, or None when missing."""
-    value = record.get(key)
-    if value is None or (isinstance(value, float) and value != value) or value == "":
-        return None
-    return str(value)
-
-
-def border_text(record: dict) -> str | None:
-    """'12.3 km to KAZ-RUS' (a range for footprints that are not points)."""
-    near, far, pair = record.get("border_km"), record.get("border_km_max"), record.get("border")
-    if not isinstance(near, (float, int)) or near != near or not isinstance(pair, str):
-        return None
-    span = f"{near:,.1f} km" if not isinstance(far, (float, int)) or far - near < 0.05 else f"{near:,.1f}–{far:,.1f} km"
-    return f"{span} to {pair}"
-
-
-def popup_html(record: dict) -> str:
-    """Popup body for one incident; every value escaped."""
-    record = {**record, "border_text": border_text(record)}
-    rows = []
-    for key, label in POPUP_FIELDS:
-        value = _value(record, key)
-        if value is None:
-            continue
-        if key == "date" and _value(record, "date_precision"):
-            value = f"{value} ({record['date_precision']})"
-        if key == "matched_name" and _value(record, "gazetteer_id"):
-            value = f"{value} [{record['gazetteer_id']}]"
-        rows.append(f"<tr><th>{escape_text(label)}</th><td>{escape_text(value)}</td></tr>")
-    url = _value(record, "url")
-    if url and url.startswith(("http://", "https://")):
-        rows.append(f'<tr><th>Link</th><td><a href="{escape_text(url)}" target="_blank" rel="noopener noreferrer">'
-                    f"{escape_text(url)}</a></td></tr>")  # fmt: skip
-    return "<table class='incmap-popup'>" + "".join(rows) + "</table>"
-
-
-def _label(record: dict) -> str:
-    """Tooltip text (escaped)."""
-    return escape_text(_value(record, "title") or _value(record, "place") or _value(record, "id") or "incident")
 
 
 # --------------------------------------------------------------------------- layers
@@ -168,7 +116,7 @@ def _add_basemap(fmap: folium.Map, layers: Layers, extent, offline: bool) -> Non
                    "fillOpacity": 1.0}, tooltip=folium.GeoJsonTooltip(["name"], aliases=["Country"])).add_to(fmap)  # fmt: skip
 
 
-def _add_regions(fmap: folium.Map, frame: gpd.GeoDataFrame, layers: Layers, extent) -> folium.GeoJson:
+def _add_regions(fmap: folium.Map, frame: gpd.GeoDataFrame, layers: Layers, extent) -> gpd.GeoDataFrame:
     """Admin-1 outlines with names on hover; regions holding incidents shaded by count, with a legend."""
     admin = _clip(layers.admin1[["name_en", "iso_3166_2", "iso3", "geometry"]], extent)
     counts = frame["admin1_code"].value_counts() if "admin1_code" in frame else pd.Series(dtype=int)
@@ -182,12 +130,11 @@ def _add_regions(fmap: folium.Map, frame: gpd.GeoDataFrame, layers: Layers, exte
             return {"color": "#8a8a8a", "weight": 0.7, "fill": False}
         return {"color": "#8a8a8a", "weight": 0.7, "fillColor": colormap(n), "fillOpacity": 0.55}
 
-    layer = folium.GeoJson(admin, name="Regions (admin-1), shaded by incidents", style_function=style,
-                           tooltip=folium.GeoJsonTooltip(["name_en", "iso_3166_2", "incidents"], aliases=["Region", "Code", "Incidents"]))  # fmt: skip
-    layer.add_to(fmap)
+    folium.GeoJson(admin, name="Regions (admin-1), shaded by incidents", style_function=style,
+                   tooltip=folium.GeoJsonTooltip(["name_en", "iso_3166_2", "incidents"], aliases=["Region", "Code", "Incidents"])).add_to(fmap)  # fmt: skip
     if top:
         colormap.add_to(fmap)
-    return layer
+    return admin
 
 
 def _add_borders(fmap: folium.Map, layers: Layers, extent, options: MapOptions) -> None:
@@ -210,58 +157,14 @@ def _add_borders(fmap: folium.Map, layers: Layers, extent, options: MapOptions) 
                    style_function=lambda _: {"color": "#d7191c", "weight": 5}).add_to(fmap)  # fmt: skip
 
 
-def _incident_records(frame: gpd.GeoDataFrame) -> list[tuple[dict, object]]:
-    """(record, footprint) for every incident with a footprint."""
-    records = frame.drop(columns="geometry").to_dict("records")
-    return [(r, g) for r, g in zip(records, frame.geometry) if g is not None and not g.is_empty]
-
-
-def _add_incidents(fmap: folium.Map, frame: gpd.GeoDataFrame, styles) -> tuple[list, str, list[str]]:
-    """Incidents by footprint and event type; returns date-filter registrations, the point mode used and the layer groups."""
-    items = _incident_records(frame)
-    points = [(r, g) for r, g in items if g.geom_type == "Point"]
-    shapes = [(r, g) for r, g in items if g.geom_type != "Point"]
-    entries = []
-    areas = folium.FeatureGroup(name="Incidents: regions, areas, routes").add_to(fmap)
-    groups = [areas.get_name()]
-    for record, geom in shapes:
-        style = styles[_type(record)]
-        dashed = geom.geom_type in ("LineString", "MultiLineString")
-        path_style = {"color": style.hex, "weight": 4 if dashed else 2, "dashArray": "10 8" if dashed else "4 4",
-                      "fillColor": style.hex, "fillOpacity": 0.12, "className": "incmap-incident"}  # fmt: skip
-        layer = folium.GeoJson(shapely.geometry.mapping(geom), style_function=lambda _, s=path_style: s,
-                               popup=folium.Popup(popup_html(record), max_width=380), tooltip=_label(record))  # fmt: skip
-        layer.add_to(areas)
-        entries.append((layer.get_name(), areas.get_name(), record.get("date")))
-    mode = "markers" if len(points) <= MARKERS_MAX else "cluster" if len(points) <= CLUSTER_MAX else "canvas"
-    if mode == "canvas":
-        canvas = CanvasIncidents(points, styles, _type, popup_fields=POPUP_FIELDS).add_to(fmap)
-        return entries, mode, [*groups, canvas.get_name()]
-    group = (plugins.MarkerCluster(name="Incidents: places") if mode == "cluster" else folium.FeatureGroup(name="Incidents: places")).add_to(fmap)
-    groups.append(group.get_name())
-    for record, geom in points:
-        style = styles[_type(record)]
-        icon = folium.Icon(color=style.colour, icon=style.icon, prefix="fa", extraClasses="incmap-incident")
-        marker = folium.Marker([geom.y, geom.x], icon=icon, popup=folium.Popup(popup_html(record), max_width=380), tooltip=_label(record))
-        marker.add_to(group)
-        entries.append((marker.get_name(), group.get_name(), record.get("date")))
-    return entries, mode, groups
-
-
-def _type(record: dict) -> str:
-    """The record's event type, or a placeholder."""
-    return _value(record, "type") or UNKNOWN_TYPE
-
-
-def _add_controls(fmap: folium.Map, regions: folium.GeoJson, offline: bool) -> None:
-    """Fullscreen, measure tool, minimap, region search and the layer control."""
+def _add_controls(fmap: folium.Map, search: list[list], offline: bool) -> None:
+    """Fullscreen, measure tool, minimap, place and region search, and the layer control."""
     from geo.offline import blank_tile_layer
 
     plugins.Fullscreen(position="topleft").add_to(fmap)
     plugins.MeasureControl(position="topleft", primary_length_unit="kilometers", secondary_length_unit="miles").add_to(fmap)
     plugins.MiniMap(tile_layer=blank_tile_layer(SEA_COLOUR) if offline else None, position="bottomright", toggle_display=True).add_to(fmap)
-    plugins.Search(layer=regions, search_label="name_en", geom_type="Polygon", placeholder="Search regions", collapsed=True,
-                   position="topright").add_to(fmap)  # fmt: skip
+    PlaceSearch(search).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
 
 
@@ -276,16 +179,14 @@ def build_map(frame: gpd.GeoDataFrame, layers: Layers, options: MapOptions | Non
     _add_basemap(fmap, layers, extent, options.offline)
     regions = _add_regions(fmap, frame, layers, extent)
     _add_borders(fmap, layers, extent, options)
-    types = [_type(r) for r in frame.drop(columns="geometry").to_dict("records")] if len(frame) else []
-    styles = type_styles(types)
-    entries, mode, groups = _add_incidents(fmap, frame, styles)
-    IncidentCounter(groups).add_to(fmap)
-    canvases = groups[-1:] if mode == "canvas" else []
-    canvas_dates = [r.get("date") for r, g in _incident_records(frame) if g.geom_type == "Point"] if canvases else []
-    if any(e[2] for e in entries) or any(canvas_dates):
-        DateFilter(entries, canvases, canvas_dates).add_to(fmap)
-    _add_controls(fmap, regions, options.offline)
-    SummaryBox(frame, options.title, styles, options.border, options.bands, mode).add_to(fmap)
+    styles = type_styles(type_names(frame))
+    drawn = add_incidents(fmap, frame, styles)
+    IncidentCounter(drawn.groups).add_to(fmap)
+    dates = texts(frame[frame.geometry.notna().to_numpy()], "date")
+    if any(dates):
+        DateFilter(drawn.entries, drawn.canvases, dates).add_to(fmap)
+    _add_controls(fmap, search_entries(frame, regions), options.offline)
+    SummaryBox(frame, options.title, styles, options.border, options.bands, drawn.mode).add_to(fmap)
     return fmap
 
 

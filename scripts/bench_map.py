@@ -26,25 +26,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geo.geocode import Geocoder  # noqa: E402
 from geo.maps import MapOptions, map_html, save_html  # noqa: E402
+from geo.page_probes import CANVAS_TARGET  # noqa: E402
 from geo.proximity import border_distance  # noqa: E402
 from geo.snapshot import CHROMIUM_ARGS, chromium_path  # noqa: E402
 from geo.synthetic import synthetic_records  # noqa: E402
 
 AIM_SECONDS, AIM_MB, AIM_SIZE = 2.0, 8.0, 100_000
-
-#: JS: (map id) -> [x, y, index] of the canvas point nearest the map centre whose pixel is not under a control.
-CANVAS_TARGET = """(id) => {
-    const m = window[id], rect = m.getContainer().getBoundingClientRect(), size = m.getSize(), pts = [];
-    m.eachLayer(l => { if (l instanceof L.CircleMarker && l.incmapIndex !== undefined) {
-        const p = m.latLngToContainerPoint(l.getLatLng());
-        pts.push([Math.hypot(p.x - size.x / 2, p.y - size.y / 2), p.x + rect.left, p.y + rect.top, l.incmapIndex]); } });
-    pts.sort((a, b) => a[0] - b[0]);
-    for (const [, x, y, i] of pts.slice(0, 200)) {
-        const el = document.elementFromPoint(x, y);
-        if (el && (el.tagName === 'CANVAS' || el.classList.contains('leaflet-interactive'))) return [x, y, i];
-    }
-    return null; }"""
-
 
 #: JS: when the network actually went idle (ms from navigation start): the later of the load event's end and the
 #: last resource's response end (file: and data: loads included).

@@ -17,6 +17,7 @@ from test_offline import Watched, assets, png_colours  # noqa: F401 - assets is 
 
 from geo.cli.main import cli
 from geo.maps import CLUSTER_MAX, MapOptions, fragment_html, map_html, save_html
+from geo.page_probes import CANVAS_TARGET
 from geo.query import date_range
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing (Debian package chromium)")
@@ -176,6 +177,44 @@ def test_date_filter_hides_incidents_outside_the_range(browser, bundled_map):
     watched.assert_clean()
 
 
+def search(page, text: str) -> list[str]:
+    """Open the search control, type ``text``; the suggestions shown."""
+    box = page.locator(".leaflet-control-search input.search-input")
+    if not box.is_visible():
+        page.click(".leaflet-control-search .search-button")
+    box.fill("")
+    page.locator(".leaflet-control-search input.search-input").press_sequentially(text)  # the control listens to keyup
+    page.wait_for_timeout(600)  # the control waits 400 ms after the last key
+    return page.locator(".leaflet-control-search .search-tip").all_inner_texts()
+
+
+def test_search_finds_incident_places_and_regions(browser, bundled_map):
+    frame = bundled_frame()
+    point = frame[frame.geometry.geom_type == "Point"].iloc[0]
+    name = point["matched_name"]
+    watched = Watched(browser)
+    try:
+        map_id = open_map(watched, bundled_map)
+        page = watched.page
+        tips = search(page, name[1:4].upper())  # inside the name, other case
+        assert any(t.startswith(f"{name} · ") for t in tips), tips
+        page.locator(".leaflet-control-search .search-tip", has_text=f"{name} · ").first.click()
+        page.wait_for_timeout(400)
+        settle(page, map_id)
+        zoom, bounds = page.evaluate(f"[window['{map_id}'].getZoom(), window['{map_id}'].getBounds().toBBoxString()]")
+        west, south, east, north = map(float, bounds.split(","))
+        assert zoom >= 8 and west < point.geometry.x < east and south < point.geometry.y < north, (zoom, bounds)
+
+        code = frame.loc[frame["where_prec"] == 4, "admin1_code"].iloc[0]  # a region-level incident: its region is searchable
+        admin = geocoder().layers.admin1
+        region = admin.loc[admin["iso_3166_2"] == code, "name_en"].iloc[0]
+        tips = search(page, region.lower())
+        assert f"{region} · region {code}" in tips, tips
+    finally:
+        watched.page.close()
+    watched.assert_clean()
+
+
 def test_screenshot_is_not_blank(browser, bundled_map):
     watched = Watched(browser)
     try:
@@ -221,6 +260,10 @@ def test_injected_markup_does_not_execute(browser, assets, tmp_path):  # noqa: F
         assert len(texts) == 3
         assert sum(f"Title\t{SCRIPT_PWN}" in t for t in texts) == 1 and sum(f"Title\t{IMG_PWN}" in t for t in texts) == 2
         assert page.inner_text("#incmap-summary").startswith(SCRIPT_PWN)
+        assert any(t.startswith(IMG_PWN) for t in search(page, "img src"))  # a place name in the search list is text too
+        page.wait_for_timeout(200)
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        assert page.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
     finally:
         watched.page.close()
     watched.assert_clean()
@@ -272,24 +315,6 @@ def test_backslash_backtick_in_description_keeps_the_map_working(browser, assets
 
 # --------------------------------------------------------------------------- many points: the canvas layer
 
-#: JS: (map id) -> [x, y, index, [indices within 6 px]] for the canvas point nearest the map's centre that is not covered
-#: by a control, in page coordinates.
-CANVAS_TARGET = """(id) => {
-    const m = window[id], rect = m.getContainer().getBoundingClientRect(), size = m.getSize(), pts = [];
-    m.eachLayer(l => { if (l instanceof L.CircleMarker && l.incmapIndex !== undefined) {
-        const p = m.latLngToContainerPoint(l.getLatLng());
-        pts.push([Math.hypot(p.x - size.x / 2, p.y - size.y / 2), p.x + rect.left, p.y + rect.top, l.incmapIndex]); } });
-    pts.sort((a, b) => a[0] - b[0]);
-    for (const [, x, y, i] of pts.slice(0, 200)) {
-        const el = document.elementFromPoint(x, y);
-        if (el && el.tagName === 'CANVAS') {
-            const near = pts.filter(q => Math.hypot(q[1] - x, q[2] - y) <= 6).map(q => q[3]);
-            return [x, y, i, near];
-        }
-    }
-    return null; }"""
-
-
 def test_canvas_map_counts_and_opens_popups(browser, assets, tmp_path):  # noqa: F811
     n = 6000
     assert n > CLUSTER_MAX
@@ -311,8 +336,23 @@ def test_canvas_map_counts_and_opens_popups(browser, assets, tmp_path):  # noqa:
         assert any(f"Title\t{records[i]['title']}\n" in text for i in near), (text, [records[i]["title"] for i in near])
         assert "Border\t" in text and " km to KAZ-RUS" in text
         close_popup(page, map_id)
+        page.mouse.move(x + 1, y)  # hover: the title as a tooltip, pointer cursor
+        page.wait_for_selector(".incmap-point-tip", timeout=5000)
+        assert page.inner_text(".incmap-point-tip") in {records[i]["title"] for i in near}
+        assert page.locator(".leaflet-tooltip:visible").count() == 1  # the region's tooltip gives way to the point's
+        assert page.evaluate(f"window['{map_id}'].getContainer().style.cursor") == "pointer"
 
-        page.evaluate(f"() => {{ window['{map_id}'].eachLayer(l => {{ if (l.incmapIndex === {n - 1}) l.fire('click'); }}); }}")
+        lo, hi = "2023-01-01", "2023-12-31"
+        expected = sum(s is None or (s[1].isoformat() >= lo and s[0].isoformat() <= hi) for s in (date_range(r.get("date")) for r in records))
+        assert 0 < expected < n
+        page.evaluate("""([lo, hi]) => {
+            const from = document.querySelector('.incmap-from'), to = document.querySelector('.incmap-to');
+            from.value = lo; from.dispatchEvent(new Event('change'));
+            to.value = hi; to.dispatchEvent(new Event('change')); }""", [lo, hi])  # fmt: skip
+        shown = f"(() => {{ let c = 0; window['{map_id}'].eachLayer(l => {{ if (l.incmapCount) c += l.incmapCount(); }}); return c; }})()"
+        assert page.evaluate(shown) == expected
+
+        page.evaluate(f"() => {{ window['{map_id}'].eachLayer(l => {{ if (l.incmapOpen) l.incmapOpen({n - 1}); }}); }}")
         text = page.inner_text(".leaflet-popup-content")
         assert f"Title\t{SCRIPT_PWN}" in text and f"Description\t{IMG_PWN}" in text
         assert page.evaluate("typeof window.__pwned") == "undefined"

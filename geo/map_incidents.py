@@ -1,0 +1,96 @@
+"""Incidents on the map, drawn by footprint: areas and routes as outlined paths, places as markers.
+
+Region- and country-level incidents are outlined polygons (never a pin that looks exact), routes dashed
+lines, "near X" its circle. Point incidents are individual icon markers up to ``MARKERS_MAX``, a marker
+cluster up to ``CLUSTER_MAX``, and one canvas layer beyond (:mod:`geo.map_canvas`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import folium
+import folium.plugins as plugins
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from geo.map_canvas import CanvasIncidents
+from geo.map_popup import escape_text, labels, links, popup_columns, popup_html, texts
+from geo.map_style import UNKNOWN_TYPE, TypeStyle
+
+#: Up to this many point incidents get individual icon markers; up to CLUSTER_MAX a marker cluster; beyond, a canvas layer.
+MARKERS_MAX, CLUSTER_MAX = 300, 3000
+POPUP_WIDTH = 380
+
+
+@dataclass
+class IncidentLayers:
+    """What was drawn: the point mode, the incident layers' JS names, and what the date filter needs."""
+
+    mode: str
+    groups: list[str] = field(default_factory=list)  # every incident layer (counted by IncidentCounter)
+    entries: list[tuple[str, str, str | None]] = field(default_factory=list)  # (layer, its group, date) per path or marker
+    canvases: list[str] = field(default_factory=list)  # canvas layers (filtered in the page by their own date codes)
+
+
+def type_names(frame: gpd.GeoDataFrame) -> list[str]:
+    """Each incident's event type, or a placeholder when it has none."""
+    return [t or UNKNOWN_TYPE for t in texts(frame, "type")]
+
+
+def point_mode(n_points: int) -> str:
+    """How ``n_points`` point incidents are drawn: 'markers', 'cluster' or 'canvas'."""
+    return "markers" if n_points <= MARKERS_MAX else "cluster" if n_points <= CLUSTER_MAX else "canvas"
+
+
+def add_incidents(fmap: folium.Map, frame: gpd.GeoDataFrame, styles: dict[str, TypeStyle]) -> IncidentLayers:
+    """Every incident with a footprint, styled by event type, with popups and hover labels."""
+    geoms = frame.geometry
+    located = (geoms.notna() & ~geoms.is_empty).to_numpy()
+    is_point = located & (geoms.geom_type == "Point").to_numpy()
+    names = np.array(type_names(frame), dtype=object)
+    points, shapes = frame[is_point], frame[located & ~is_point]
+    drawn = IncidentLayers(point_mode(len(points)))
+    areas = folium.FeatureGroup(name="Incidents: regions, areas, routes").add_to(fmap)
+    drawn.groups.append(areas.get_name())
+    _add_shapes(areas, shapes, list(names[located & ~is_point]), styles, drawn)
+    point_types = list(names[is_point])
+    if drawn.mode == "canvas":
+        canvas = CanvasIncidents(points, popup_columns(points, point_types, border=False), links(points), point_types, styles,
+                                 popup_width=POPUP_WIDTH)
+        canvas.add_to(fmap)
+        drawn.groups.append(canvas.get_name())
+        drawn.canvases.append(canvas.get_name())
+    else:
+        group = plugins.MarkerCluster(name="Incidents: places") if drawn.mode == "cluster" else folium.FeatureGroup(name="Incidents: places")
+        group.add_to(fmap)
+        drawn.groups.append(group.get_name())
+        _add_markers(group, points, point_types, styles, drawn)
+    return drawn
+
+
+def _add_shapes(group: folium.FeatureGroup, shapes: gpd.GeoDataFrame, names: list[str], styles, drawn: IncidentLayers) -> None:
+    """Areas as outlined polygons, routes as dashed lines."""
+    columns, urls, hover, dates = popup_columns(shapes, names), links(shapes), labels(shapes), texts(shapes, "date")
+    for i, geom in enumerate(shapes.geometry):
+        style = styles[names[i]]
+        dashed = geom.geom_type in ("LineString", "MultiLineString")
+        path_style = {"color": style.hex, "weight": 4 if dashed else 2, "dashArray": "10 8" if dashed else "4 4",
+                      "fillColor": style.hex, "fillOpacity": 0.12, "className": "incmap-incident"}  # fmt: skip
+        layer = folium.GeoJson(shapely.geometry.mapping(geom), style_function=lambda _, s=path_style: s,
+                               popup=folium.Popup(popup_html(columns, urls[i], i), max_width=POPUP_WIDTH), tooltip=escape_text(hover[i]))  # fmt: skip
+        layer.add_to(group)
+        drawn.entries.append((layer.get_name(), group.get_name(), dates[i]))
+
+
+def _add_markers(group, points: gpd.GeoDataFrame, names: list[str], styles, drawn: IncidentLayers) -> None:
+    """Places as icon markers (colour and icon by event type)."""
+    columns, urls, hover, dates = popup_columns(points, names), links(points), labels(points), texts(points, "date")
+    for i, (x, y) in enumerate(zip(points.geometry.x, points.geometry.y)):
+        style = styles[names[i]]
+        icon = folium.Icon(color=style.colour, icon=style.icon, prefix="fa", extraClasses="incmap-incident")
+        marker = folium.Marker([y, x], icon=icon, popup=folium.Popup(popup_html(columns, urls[i], i), max_width=POPUP_WIDTH),
+                               tooltip=escape_text(hover[i]))  # fmt: skip
+        marker.add_to(group)
+        drawn.entries.append((marker.get_name(), group.get_name(), dates[i]))

@@ -1,0 +1,104 @@
+"""What an incident's popup says: display text per field, computed once per column for the whole frame.
+
+Marker popups (``popup_html``) and the canvas layer's compact columns both read ``popup_columns``, so a
+field is formatted in one place. Values are plain text here; they are escaped where they meet HTML
+(``escape_text``) or put on the page with ``textContent`` by the canvas layer.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+#: (record field, popup label) in display order. "border_text" is derived from border_km/border_km_max/border.
+POPUP_FIELDS = (("title", "Title"), ("date", "Date"), ("type", "Type"), ("place", "Place as written"), ("matched_name", "Matched as"),
+                ("precision", "Precision"), ("border_text", "Border"), ("source", "Source"), ("quote", "Quote"),
+                ("summary", "Summary"), ("description", "Description"))  # fmt: skip
+#: Fields tried in order for a hover label.
+LABEL_FIELDS = ("title", "place", "id")
+#: Characters that are safe in HTML but not inside the JavaScript template literals folium wraps popups and
+#: tooltips in (a backtick ends the literal, ``${`` interpolates, a backslash escapes): written as entities.
+_JS_TEMPLATE_ENTITIES = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+
+
+@dataclass(frozen=True)
+class PopupColumn:
+    """One popup row for every incident: the record field, its label, and display text (None when missing)."""
+
+    key: str
+    label: str
+    values: list[str | None]
+
+
+def escape_text(value: str) -> str:
+    """Record text made inert for HTML and for folium's JavaScript template literals."""
+    return html.escape(value, quote=True).translate(_JS_TEMPLATE_ENTITIES)
+
+
+def texts(frame: pd.DataFrame, key: str) -> list[str | None]:
+    """A column as display text: None for missing, NaN or empty values (a missing column is all None)."""
+    if key not in frame:
+        return [None] * len(frame)
+    values = frame[key].to_numpy(dtype=object, na_value=None)
+    return [None if v is None or v == "" or (isinstance(v, float) and v != v) else str(v) for v in values]
+
+
+def border_texts(frame: pd.DataFrame) -> list[str | None]:
+    """'12.3 km to KAZ-RUS' per incident (a range for footprints that are not points)."""
+    if "border_km" not in frame or "border" not in frame:
+        return [None] * len(frame)
+    near = pd.to_numeric(frame["border_km"], errors="coerce").to_numpy(dtype=float)
+    far = pd.to_numeric(frame["border_km_max"], errors="coerce").to_numpy(dtype=float) if "border_km_max" in frame else near
+    out: list[str | None] = []
+    for n, f, pair in zip(near, far, texts(frame, "border")):
+        if pair is None or not np.isfinite(n):
+            out.append(None)
+        else:
+            out.append(f"{n:,.1f} km to {pair}" if not np.isfinite(f) or f - n < 0.05 else f"{n:,.1f}–{f:,.1f} km to {pair}")
+    return out
+
+
+def _joined(main: list[str | None], extra: list[str | None], template: str) -> list[str | None]:
+    """``main`` with ``extra`` added through ``template`` ("{} ({})") where both are present."""
+    return [m if m is None or e is None else template.format(m, e) for m, e in zip(main, extra)]
+
+
+def popup_columns(frame: pd.DataFrame, type_names: list[str], *, border: bool = True) -> list[PopupColumn]:
+    """Every popup row for the frame's incidents; ``border=False`` leaves the border row out (the canvas sends numbers)."""
+    columns = []
+    for key, label in POPUP_FIELDS:
+        if key == "border_text":
+            values = border_texts(frame) if border else None
+        elif key == "type":
+            values = list(type_names)
+        elif key == "date":
+            values = _joined(texts(frame, "date"), texts(frame, "date_precision"), "{} ({})")
+        elif key == "matched_name":
+            values = _joined(texts(frame, "matched_name"), texts(frame, "gazetteer_id"), "{} [{}]")
+        else:
+            values = texts(frame, key)
+        if values is not None and any(v is not None for v in values):
+            columns.append(PopupColumn(key, label, values))
+    return columns
+
+
+def links(frame: pd.DataFrame) -> list[str | None]:
+    """Source URLs that may become links (http and https only; anything else is not linked)."""
+    return [u if u is not None and u.startswith(("http://", "https://")) else None for u in texts(frame, "url")]
+
+
+def labels(frame: pd.DataFrame) -> list[str]:
+    """Hover text per incident: title, else place, else id, else 'incident'."""
+    candidates = [texts(frame, key) for key in LABEL_FIELDS]
+    return [next((c[i] for c in candidates if c[i] is not None), "incident") for i in range(len(frame))]
+
+
+def popup_html(columns: list[PopupColumn], link: str | None, i: int) -> str:
+    """Popup body for incident ``i``: a table of its present rows, every value escaped."""
+    rows = [f"<tr><th>{escape_text(c.label)}</th><td>{escape_text(c.values[i])}</td></tr>" for c in columns if c.values[i] is not None]
+    if link:
+        rows.append(f'<tr><th>Link</th><td><a href="{escape_text(link)}" target="_blank" rel="noopener noreferrer">{escape_text(link)}</a></td></tr>')
+    return "<table class='incmap-popup'>" + "".join(rows) + "</table>"
