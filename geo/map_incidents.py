@@ -13,14 +13,18 @@ import folium
 import folium.plugins as plugins
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
+from geo.footprint import geodesic_circle
 from geo.map_canvas import CanvasIncidents
 from geo.map_popup import escape_text, labels, links, popup_columns, popup_html, texts
 from geo.map_style import UNKNOWN_TYPE, TypeStyle
 
 #: Up to this many point incidents get individual icon markers; up to CLUSTER_MAX a marker cluster; beyond, a canvas layer.
 MARKERS_MAX, CLUSTER_MAX = 300, 3000
+#: At most this many uncertainty circles are drawn (beyond that the popup's Uncertainty row says it).
+UNCERTAINTY_MAX = CLUSTER_MAX
 POPUP_WIDTH = 380
 
 
@@ -55,6 +59,7 @@ def add_incidents(fmap: folium.Map, frame: gpd.GeoDataFrame, styles: dict[str, T
     areas = folium.FeatureGroup(name="Incidents: regions, areas, routes").add_to(fmap)
     drawn.groups.append(areas.get_name())
     _add_shapes(areas, shapes, list(names[located & ~is_point]), styles, drawn)
+    _add_uncertainty(fmap, points, list(names[is_point]), styles)
     point_types = list(names[is_point])
     if drawn.mode == "canvas":
         canvas = CanvasIncidents(points, popup_columns(points, point_types, border=False), links(points), point_types, styles,
@@ -82,6 +87,23 @@ def _add_shapes(group: folium.FeatureGroup, shapes: gpd.GeoDataFrame, names: lis
                                popup=folium.Popup(popup_html(columns, urls[i], i), max_width=POPUP_WIDTH), tooltip=escape_text(hover[i]))  # fmt: skip
         layer.add_to(group)
         drawn.entries.append((layer.get_name(), group.get_name(), dates[i]))
+
+
+def _add_uncertainty(fmap: folium.Map, points: gpd.GeoDataFrame, names: list[str], styles) -> None:
+    """A geodesic circle of ``uncertainty_km`` around each point that has one (a point alone would look exact)."""
+    if "uncertainty_km" not in points or not len(points):
+        return
+    km = pd.to_numeric(points["uncertainty_km"], errors="coerce").to_numpy(dtype=float)
+    rows = np.flatnonzero(np.isfinite(km) & (km > 0))[:UNCERTAINTY_MAX]
+    if not len(rows):
+        return
+    group = folium.FeatureGroup(name="Uncertainty circles").add_to(fmap)
+    for i in rows:
+        geom, style = points.geometry.iloc[i], styles[names[i]]
+        circle = geodesic_circle(geom.x, geom.y, float(km[i]))
+        folium.GeoJson(shapely.geometry.mapping(circle), style_function=lambda _, c=style.hex: {
+            "color": c, "weight": 1, "dashArray": "2 4", "fillColor": c, "fillOpacity": 0.06,
+            "className": "incmap-uncertainty"}, interactive=False).add_to(group)  # fmt: skip
 
 
 def _add_markers(group, points: gpd.GeoDataFrame, names: list[str], styles, drawn: IncidentLayers) -> None:

@@ -15,7 +15,7 @@ import pandas as pd
 
 #: (record field, popup label) in display order. "border_text" is derived from border_km/border_km_max/border.
 POPUP_FIELDS = (("title", "Title"), ("date", "Date"), ("type", "Type"), ("place", "Place as written"), ("matched_name", "Matched as"),
-                ("precision", "Precision"), ("border_text", "Border"), ("source", "Source"), ("quote", "Quote"),
+                ("precision", "Precision"), ("uncertainty_text", "Uncertainty"), ("border_text", "Border"), ("source", "Source"), ("quote", "Quote"),
                 ("summary", "Summary"), ("description", "Description"))  # fmt: skip
 #: Fields tried in order for a hover label.
 LABEL_FIELDS = ("title", "place", "id")
@@ -61,6 +61,14 @@ def border_texts(frame: pd.DataFrame) -> list[str | None]:
     return out
 
 
+def uncertainty_texts(frame: pd.DataFrame) -> list[str | None]:
+    """'± 25 km' where the footprint's uncertainty radius is known and above zero."""
+    if "uncertainty_km" not in frame:
+        return [None] * len(frame)
+    km = pd.to_numeric(frame["uncertainty_km"], errors="coerce").to_numpy(dtype=float)
+    return [f"± {v:,.1f} km" if np.isfinite(v) and v > 0 else None for v in km]
+
+
 def _joined(main: list[str | None], extra: list[str | None], template: str) -> list[str | None]:
     """``main`` with ``extra`` added through ``template`` ("{} ({})") where both are present."""
     return [m if m is None or e is None else template.format(m, e) for m, e in zip(main, extra)]
@@ -72,6 +80,8 @@ def popup_columns(frame: pd.DataFrame, type_names: list[str], *, border: bool = 
     for key, label in POPUP_FIELDS:
         if key == "border_text":
             values = border_texts(frame) if border else None
+        elif key == "uncertainty_text":
+            values = uncertainty_texts(frame)
         elif key == "type":
             values = list(type_names)
         elif key == "date":

@@ -29,7 +29,7 @@ from pyproj import Geod
 from geo import settings
 from geo.geocode import Geocoder
 from geo.map_bands import geodesic_buffer
-from geo.maps import CLUSTER_MAX, MARKERS_MAX, MapOptions, fragment_html, map_html
+from geo.maps import CLUSTER_MAX, MARKERS_MAX, MapOptions, build_map, fragment_html, map_html
 from geo.offline import assert_offline
 from geo.proximity import border_distance, border_index, select_borders
 from geo.records import read_records
@@ -339,3 +339,20 @@ def test_summary_box_counts_within_bands():
     assert lines == [("25", "1", "1"), ("50", "3", "0"), ("100", "4", "0")]
     assert "2 country-level or unresolved not counted" in page
     assert "7 incidents, 6 located" in page
+
+
+# --------------------------------------------------------------------------- uncertainty
+
+
+def test_point_with_uncertainty_gets_a_geodesic_circle_and_a_popup_row():
+    frame = geocoded(synthetic_records(3, seed=17)).copy()
+    frame["uncertainty_km"] = [0.0, 20.0, np.nan]
+    fmap = build_map(frame, geocoder().layers, MapOptions())
+    (group,) = [c for c in fmap._children.values() if getattr(c, "layer_name", None) == "Uncertainty circles"]
+    (circle,) = list(group._children.values())
+    ring = np.asarray(circle.data["coordinates"][0] if "coordinates" in circle.data else circle.data["features"][0]["geometry"]["coordinates"][0])
+    point = frame.geometry.iloc[1]
+    km = GEOD.inv(np.full(len(ring), point.x), np.full(len(ring), point.y), ring[:, 0], ring[:, 1])[2] / 1000
+    assert np.allclose(km, 20.0, atol=0.05)
+    page = map_html(frame, geocoder().layers, MapOptions())
+    assert page.count("incmap-uncertainty") == 1 and "± 20.0 km" in page and "± 0.0 km" not in page
