@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from geo._errors import IncmapError
@@ -23,20 +24,30 @@ def chromium_path() -> str:
 
 
 def snapshot(html_path: Path, png_path: Path, width: int = 1400, height: int = 900, settle_ms: int = 800) -> dict:
-    """Open ``html_path`` from file:// and save a screenshot; returns size and render time."""
+    """Open ``html_path`` from file:// and save a screenshot; returns size and render time.
+
+    Playwright's sync API refuses to run where an asyncio loop is running (Jupyter, or a test session that
+    already drives a browser), so the browser is driven from a worker thread of its own.
+    """
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         raise IncmapError("snapshots need Playwright for Python: pip install playwright (no browser download needed)") from None
     start = time.perf_counter()
     png_path.parent.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": width, "height": height})
-            page.goto(html_path.resolve().as_uri(), wait_until="load")
-            page.wait_for_timeout(settle_ms)
-            page.screenshot(path=str(png_path))
-        finally:
-            browser.close()
+    executable = chromium_path()
+
+    def shoot() -> None:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page(viewport={"width": width, "height": height})
+                page.goto(html_path.resolve().as_uri(), wait_until="load")
+                page.wait_for_timeout(settle_ms)
+                page.screenshot(path=str(png_path))
+            finally:
+                browser.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(shoot).result()
     return {"bytes": png_path.stat().st_size, "seconds": time.perf_counter() - start}
