@@ -28,6 +28,7 @@ from geo.geodesy import M_PER_KM, geodesic_distance_km, wgs84
 from geo.phrases import Interpretation, Kind, parse
 from geo.precision import DISTRICT_RADIUS_KM, NEAR_RADIUS_KM, WherePrec
 from geo.records import LINE_KEY, PROBLEM_KEY
+from geo.schemas import given_precision
 from geo.textnorm import fold
 
 #: Name-match quality below which a match is a fuzzy guess (a misspelling) rather than a known spelling.
@@ -387,8 +388,7 @@ class Geocoder:
         """Output properties and footprint for one input record (input fields pass through)."""
         props = {k: v for k, v in record.items() if not k.startswith("_")}
         if _is_number(record.get("lat")) and _is_number(record.get("lon")):
-            pt = Point(float(record["lon"]), float(record["lat"]))
-            res = Resolution("given", pt, pt, WherePrec.EXACT, record.get("place"), None, 1.0, [], reason="coordinates given in the input")
+            res = self.given(float(record["lon"]), float(record["lat"]), given_precision(record), record.get("place"))
         else:
             res = self.resolve(record.get("place") if isinstance(record.get("place"), str) else "", record)
         problems = record.get(PROBLEM_KEY) or []
@@ -398,6 +398,28 @@ class Geocoder:
         props["input_line"] = record.get(LINE_KEY)
         props["problems"] = "; ".join(problems) or None
         return props, res.geometry
+
+    def given(self, lon: float, lat: float, prec: int | None, place: object = None) -> Resolution:
+        """Coordinates from the input, drawn at the precision the input states (ACLED geo_precision, UCDP where_prec).
+
+        A dataset's region-level event sits on the region's centroid: it becomes the region's polygon, not a pin
+        that looks exact; "near" becomes the 25 km circle, a district a 40 km circle, a country its polygon."""
+        pt, where = Point(lon, lat), WherePrec(prec) if prec else WherePrec.EXACT
+        reason = "coordinates given in the input" + (f" (location precision {int(where)}: {where.label})" if prec else "")
+        res = Resolution("given", pt, pt, where, place if isinstance(place, str) else None, None, 1.0, [], reason=reason)
+        if where in (WherePrec.NEAR, WherePrec.ADMIN2):
+            res.geometry = geodesic_circle(lon, lat, NEAR_RADIUS_KM if where == WherePrec.NEAR else DISTRICT_RADIUS_KM)
+            res.approximate = where == WherePrec.ADMIN2
+        elif where in (WherePrec.ADMIN1, WherePrec.AREA, WherePrec.COUNTRY):
+            admin_row = int(self.admin1_of([lon], [lat])[0])
+            iso3 = self._country_of_admin(admin_row)
+            rows = np.flatnonzero(self.country_iso3 == iso3) if where == WherePrec.COUNTRY and iso3 else []
+            source, row = ("country", int(rows[0])) if len(rows) else ("admin1", admin_row)
+            if row >= 0:  # at sea: stays a point
+                res.geometry = self._footprint(source, row)[0]
+                res.uncertainty_km = uncertainty_km(res.geometry, pt)
+                res.approximate = where == WherePrec.AREA  # "larger than a region": the region is a lower bound
+        return res
 
     def _output_fields(self, res: Resolution) -> dict:
         """The geocoding contract's fields for a Resolution."""

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo._errors import InputError, RecordError
+from geo.dates import normalise_date
+from geo.schemas import alias_columns, apply_aliases
 
 #: Fields incmap understands; anything else passes through untouched.
 KNOWN_FIELDS = ("id", "date", "type", "place", "title", "description", "source", "url", "country", "region", "lat", "lon")
@@ -96,7 +98,8 @@ def _read_delimited(path: Path, text: str, delimiter: str) -> RecordSet:
     except csv.Error as exc:
         raise InputError(f"{path}: cannot parse header ({exc})") from None
     header = [_field_name(h) for h in header]
-    if "place" not in header:
+    aliases = alias_columns(header)
+    if "place" not in header and "place" not in aliases:
         raise InputError(f"{path}: no 'place' column (columns: {', '.join(header[:12]) or 'none'})")
     result = RecordSet(str(path), [])
     line = reader.line_num + 1
@@ -114,7 +117,7 @@ def _read_delimited(path: Path, text: str, delimiter: str) -> RecordSet:
         if not row or not any(cell.strip() for cell in row):
             line = reader.line_num + 1
             continue
-        rec = {name: (row[i] if i < len(row) else None) for i, name in enumerate(header)}
+        rec = apply_aliases({name: (row[i] if i < len(row) else None) for i, name in enumerate(header)}, aliases)
         rec[LINE_KEY] = line
         result.records.append(rec)
         if len(row) != len(header):
@@ -130,8 +133,9 @@ def _field_name(name: str) -> str:
 
 
 def _known_keys(obj: dict) -> dict:
-    """A JSON record with known field names matched case-insensitively."""
-    return {(_field_name(k) if isinstance(k, str) else k): v for k, v in obj.items()}
+    """A JSON record with known field names matched case-insensitively, and dataset column names read as fields."""
+    rec = {(_field_name(k) if isinstance(k, str) else k): v for k, v in obj.items()}
+    return apply_aliases(rec, alias_columns([k for k in rec if isinstance(k, str)]))
 
 
 def _read_jsonl(path: Path, text: str, _: str) -> RecordSet:
@@ -185,7 +189,7 @@ def _read_geojson(path: Path, text: str, _: str) -> RecordSet:
 
 
 def _check_values(result: RecordSet, rec: dict) -> None:
-    """Per-field checks: encoding, coordinates in range (bad coordinates are dropped, not guessed)."""
+    """Per-field checks: encoding, dates, coordinates in range (bad dates and coordinates are dropped, not guessed)."""
     line = rec.get(LINE_KEY, 0)
     for key, value in list(rec.items()):
         if isinstance(value, str) and _has_surrogates(value):
@@ -193,6 +197,7 @@ def _check_values(result: RecordSet, rec: dict) -> None:
             rec[key] = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
             if key in ("lat", "lon", "date"):
                 rec[key] = None
+    _check_date(result, rec, line)
     lat, lon = rec.get("lat"), rec.get("lon")
     if _blank(lat) and _blank(lon):
         rec["lat"] = rec["lon"] = None
@@ -211,6 +216,18 @@ def _check_values(result: RecordSet, rec: dict) -> None:
             return
         parsed[key] = number
     rec["lat"], rec["lon"] = parsed["lat"], parsed["lon"]
+
+
+def _check_date(result: RecordSet, rec: dict, line: int) -> None:
+    """``date`` normalised to ISO; a date that cannot be read is reported and the record kept undated."""
+    value = rec.get("date")
+    if _blank(value):
+        rec["date"] = None
+        return
+    iso, problem = normalise_date(str(int(value)) if isinstance(value, (int, float)) and float(value).is_integer() else str(value))
+    if problem:
+        _problem(result, rec, line, "date", f"{problem}; record kept undated")
+    rec["date"] = iso
 
 
 def _blank(value: object) -> bool:

@@ -197,7 +197,7 @@ def test_missing_input_is_one_line_error(tmp_path):
 
 def test_file_without_place_column_is_one_line_error(tmp_path):
     path = tmp_path / "noplace.csv"
-    path.write_text("id,location\n1,Aktau\n", encoding="utf-8")
+    path.write_text("id,spot\n1,Aktau\n", encoding="utf-8")
     one_line_error(run("geocode", str(path)), str(path), "'place'")
 
 

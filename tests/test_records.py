@@ -160,9 +160,9 @@ def test_unknown_extension_is_input_error_naming_file(tmp_path, name):
 @pytest.mark.parametrize(
     ("name", "text"),
     [
-        ("noplace.csv", "id,location,date\n1,Aktau,2024-01-01\n"),
-        ("noplace.tsv", "id\tlocation\n1\tAktau\n"),
-        ("noplace.jsonl", '{"id": 1, "location": "Aktau"}\n{"id": 2}\n'),
+        ("noplace.csv", "id,spot,date\n1,Aktau,2024-01-01\n"),
+        ("noplace.tsv", "id\tspot\n1\tAktau\n"),
+        ("noplace.jsonl", '{"id": 1, "spot": "Aktau"}\n{"id": 2}\n'),
         ("noplace.geojson", json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": "Aktau"}, "geometry": None}]})),
     ],
 )
