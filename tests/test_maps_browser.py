@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import CHROMIUM  # noqa: E402
 from test_maps import bundled_frame, geocoded, geocoder, synthetic_records
-from test_offline import Watched, assets, png_colours  # noqa: F401 - assets is a fixture
+from test_offline import Watched, assets, png_colours, watched_page  # noqa: F401 - assets is a fixture
 
 from geo.cli.main import cli
 from geo.maps import CLUSTER_MAX, MapOptions, fragment_html, map_html, save_html
@@ -83,8 +83,7 @@ def test_bundled_map_loads_clean_and_counts_incidents(browser, bundled_map):
     frame = bundled_frame()
     with_footprint = int((frame.geometry.notna() & (frame["status"] != "unresolved")).sum())
     assert with_footprint == len(frame) == 10
-    watched = Watched(browser)
-    try:
+    with watched_page(browser) as watched:
         map_id = open_map(watched, bundled_map)
         page = watched.page
         assert page.evaluate("window.incmapIncidentCount") == with_footprint
@@ -95,14 +94,10 @@ def test_bundled_map_loads_clean_and_counts_incidents(browser, bundled_map):
         assert "incmap: bundled incidents" in summary and "10 incidents, 10 located" in summary
         assert "Within 25 km of KAZ-RUS:" in summary and "Within 100 km of KAZ-RUS:" in summary
         page.evaluate("() => document.fonts.ready")
-    finally:
-        watched.page.close()
-    watched.assert_clean()
 
 
 def test_marker_click_opens_popup_with_its_title(browser, bundled_map):
-    watched = Watched(browser)
-    try:
+    with watched_page(browser) as watched:
         map_id = open_map(watched, bundled_map)
         page, texts = watched.page, []
         for i in range(page.locator(MARKERS).count()):
@@ -113,14 +108,10 @@ def test_marker_click_opens_popup_with_its_title(browser, bundled_map):
             hits = [t for t in texts if f"Title\t{title}" in t]
             assert len(hits) == 1, (title, texts)
             assert "Precision\texact place" in hits[0] and " km to KAZ-RUS" in hits[0]
-    finally:
-        watched.page.close()
-    watched.assert_clean()
 
 
 def test_layer_control_toggles_layers(browser, bundled_map):
-    watched = Watched(browser)
-    try:
+    with watched_page(browser) as watched:
         map_id = open_map(watched, bundled_map)
         page = watched.page
         overlay = lambda name: page.locator(".leaflet-control-layers-overlays label", has_text=name).locator("input")  # noqa: E731
@@ -139,9 +130,6 @@ def test_layer_control_toggles_layers(browser, bundled_map):
         assert page.evaluate(COUNT_LAYERS, map_id) == [0, 0]
         overlay("International borders").check()
         assert page.evaluate(COUNT_LAYERS, map_id) == [0, borders]
-    finally:
-        watched.page.close()
-    watched.assert_clean()
 
 
 def test_date_filter_hides_incidents_outside_the_range(browser, bundled_map):
@@ -155,8 +143,7 @@ def test_date_filter_hides_incidents_outside_the_range(browser, bundled_map):
 
     expected_markers, expected_paths = shown(True), shown(False)
     assert (expected_markers, expected_paths) == (1, 5)  # the data must make this a real narrowing
-    watched = Watched(browser)
-    try:
+    with watched_page(browser) as watched:
         map_id = open_map(watched, bundled_map)
         page = watched.page
         start = [page.input_value(".incmap-from"), page.input_value(".incmap-to")]
@@ -172,9 +159,6 @@ def test_date_filter_hides_incidents_outside_the_range(browser, bundled_map):
         page.fill(".incmap-to", start[1])
         page.locator(".incmap-to").dispatch_event("change")
         assert [page.locator(MARKERS).count(), page.evaluate(COUNT_LAYERS, map_id)[0]] == before
-    finally:
-        watched.page.close()
-    watched.assert_clean()
 
 
 def search(page, text: str) -> list[str]:
@@ -192,8 +176,7 @@ def test_search_finds_incident_places_and_regions(browser, bundled_map):
     frame = bundled_frame()
     point = frame[frame.geometry.geom_type == "Point"].iloc[0]
     name = point["matched_name"]
-    watched = Watched(browser)
-    try:
+    with watched_page(browser) as watched:
         map_id = open_map(watched, bundled_map)
         page = watched.page
         tips = search(page, name[1:4].upper())  # inside the name, other case
@@ -210,19 +193,12 @@ def test_search_finds_incident_places_and_regions(browser, bundled_map):
         region = admin.loc[admin["iso_3166_2"] == code, "name_en"].iloc[0]
         tips = search(page, region.lower())
         assert f"{region} · region {code}" in tips, tips
-    finally:
-        watched.page.close()
-    watched.assert_clean()
 
 
 def test_screenshot_is_not_blank(browser, bundled_map):
-    watched = Watched(browser)
-    try:
+    with watched_page(browser) as watched:
         open_map(watched, bundled_map)
         colours = png_colours(watched.page.screenshot())
-    finally:
-        watched.page.close()
-    watched.assert_clean()
     total = sum(colours.values())
     assert len(colours) > 200, f"only {len(colours)} colours"
     assert colours.most_common(1)[0][1] < 0.8 * total
@@ -240,8 +216,7 @@ def test_injected_markup_does_not_execute(browser, assets, tmp_path):  # noqa: F
                {**b, "title": IMG_PWN, "description": SCRIPT_PWN, "source": SCRIPT_PWN},
                {"id": "pwn-region", "place": "West Kazakhstan region", "country": "KAZ", "title": IMG_PWN, "description": SCRIPT_PWN}]  # fmt: skip
     path = write_map(records, tmp_path / "pwn.html", border="KAZ-RUS", title=SCRIPT_PWN)
-    watched = Watched(browser)
-    try:
+    with watched_page(browser) as watched:
         map_id = open_map(watched, path)
         page = watched.page
         assert page.evaluate("window.incmapIncidentCount") == 3
@@ -264,9 +239,6 @@ def test_injected_markup_does_not_execute(browser, assets, tmp_path):  # noqa: F
         page.wait_for_timeout(200)
         assert page.evaluate("typeof window.__pwned") == "undefined"
         assert page.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
-    finally:
-        watched.page.close()
-    watched.assert_clean()
 
 
 def _one_record_map(tmp_path: Path, **fields) -> Path:
@@ -322,8 +294,7 @@ def test_canvas_map_counts_and_opens_popups(browser, assets, tmp_path):  # noqa:
     (hostile,) = synthetic_records(1, seed=99, prefix="pwn")
     records.append({**hostile, "title": SCRIPT_PWN, "description": IMG_PWN})
     path = write_map(records, tmp_path / "canvas.html", border="KAZ-RUS")
-    watched = Watched(browser)
-    try:
+    with watched_page(browser) as watched:
         map_id = open_map(watched, path)
         page = watched.page
         assert page.evaluate("window.incmapIncidentCount") == n
@@ -356,9 +327,6 @@ def test_canvas_map_counts_and_opens_popups(browser, assets, tmp_path):  # noqa:
         text = page.inner_text(".leaflet-popup-content")
         assert f"Title\t{SCRIPT_PWN}" in text and f"Description\t{IMG_PWN}" in text
         assert page.evaluate("typeof window.__pwned") == "undefined"
-    finally:
-        watched.page.close()
-    watched.assert_clean()
 
 
 # --------------------------------------------------------------------------- fragment and empty map
@@ -368,8 +336,7 @@ def test_fragment_renders_inside_its_iframe(browser, bundled_map, tmp_path):
     page_html = bundled_map.read_text(encoding="utf-8")
     host = tmp_path / "report.html"
     host.write_text(f"<!DOCTYPE html><html><body><h1>Report</h1>{fragment_html(page_html, 500)}</body></html>", encoding="utf-8")
-    watched = Watched(browser)
-    try:
+    with watched_page(browser) as watched:
         watched.page.goto(host.as_uri(), wait_until="load")
         frame = watched.page.frame_locator("iframe.incmap-map")
         frame.locator(".folium-map").wait_for()
@@ -378,22 +345,15 @@ def test_fragment_renders_inside_its_iframe(browser, bundled_map, tmp_path):
         assert inner.evaluate("window.incmapIncidentCount") == 10
         assert frame.locator(MARKERS).count() == 2
         assert watched.page.evaluate("typeof window.incmapIncidentCount") == "undefined"  # the page itself is untouched
-    finally:
-        watched.page.close()
-    watched.assert_clean()
 
 
 def test_empty_map_opens_clean(browser, assets, tmp_path):  # noqa: F811
     path = write_map([], tmp_path / "empty.html", border="KAZ-RUS")
-    watched = Watched(browser)
-    try:
+    with watched_page(browser) as watched:
         open_map(watched, path)
         assert watched.page.evaluate("window.incmapIncidentCount") == 0
         assert "No incidents in this record set." in watched.page.inner_text(".incmap-empty")
         assert watched.page.locator(".leaflet-control-layers").count() == 1
-    finally:
-        watched.page.close()
-    watched.assert_clean()
 
 
 def test_html_escape_round_trip_in_popup_is_exact(browser, assets, tmp_path):  # noqa: F811

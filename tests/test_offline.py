@@ -12,6 +12,8 @@ import sys
 import time
 import zlib
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import branca.colormap
@@ -296,6 +298,17 @@ class Watched:
         assert self.errors == [], f"console errors: {self.errors}"
 
 
+@contextmanager
+def watched_page(browser) -> Iterator[Watched]:
+    """A watched page, closed afterwards; if the block passed, the page must not have used the network or logged errors."""
+    watched = Watched(browser)
+    try:
+        yield watched
+    finally:
+        watched.page.close()
+    watched.assert_clean()
+
+
 def test_offline_map_works_in_chromium(browser, offline_page_file):
     watched = Watched(browser)
     page = watched.page
@@ -344,12 +357,8 @@ def test_time_and_heat_plugins_work_offline(browser, assets, tmp_path):
     plugins.Search(searchable, search_label="name").add_to(fmap)
     path = tmp_path / "plugins.html"
     path.write_text(inline_assets(fmap.get_root().render()), encoding="utf-8")
-    watched = Watched(browser)
-    try:
+    with watched_page(browser) as watched:
         watched.open(path, ".leaflet-bar-timecontrol")
         assert watched.page.locator(".leaflet-bar-timecontrol").count() == 2
         assert watched.page.locator(".leaflet-control-search").count() == 1
         assert watched.page.locator("canvas.leaflet-heatmap-layer").count() >= 1
-    finally:
-        watched.page.close()
-    watched.assert_clean()
