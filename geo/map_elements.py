@@ -24,8 +24,8 @@ class DateFilter(MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function () {
-            var entries = [{% for layer, group, start, end in this.entries %}
-                [{{ layer }}, {{ group }}, {{ start|tojson }}, {{ end|tojson }}],{% endfor %}
+            var entries = [{% for layer, group, spans in this.entries %}
+                [{{ layer }}, {{ group }}, {{ spans|tojson }}],{% endfor %}
             ];
             var control = L.control({position: 'bottomleft'});
             control.onAdd = function () {
@@ -38,7 +38,7 @@ class DateFilter(MacroElement):
                     var lo = div.querySelector('.incmap-from').value || '0000-01-01';
                     var hi = div.querySelector('.incmap-to').value || '9999-12-31';
                     entries.forEach(function (e) {
-                        var show = e[2] === null || (e[3] >= lo && e[2] <= hi);
+                        var show = e[2].some(function (s) { return s === null || (s[1] >= lo && s[0] <= hi); });
                         if (show && !e[1].hasLayer(e[0])) { e[1].addLayer(e[0]); }
                         if (!show && e[1].hasLayer(e[0])) { e[1].removeLayer(e[0]); }
                     });
@@ -52,16 +52,22 @@ class DateFilter(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, entries: list[tuple[str, str, object]], canvases: list[str], dates: list) -> None:
-        """``entries``: (layer, group, date) for paths and markers; ``canvases``: canvas layers; ``dates``: all incidents' dates."""
+    def __init__(self, entries: list[tuple[str, str, list]], canvases: list[str], dates: list) -> None:
+        """``entries``: (layer, group, dates of the incidents it draws) for paths and markers; a layer shows while any of
+        its incidents is undated or in range. ``canvases``: canvas layers; ``dates``: all incidents' dates."""
         super().__init__()
         self._name = "DateFilter"
         self.canvases = list(canvases)
-        spans = [(layer, group, date_range(date)) for layer, group, date in entries]
-        self.entries = [(layer, group, s[0].isoformat() if s else None, s[1].isoformat() if s else None) for layer, group, s in spans]
+        self.entries = [(layer, group, sorted({_span(d) for d in members}, key=str)) for layer, group, members in entries]
         dated = [s for s in (date_range(d) for d in dates) if s]
         self.lo = min(s[0] for s in dated).isoformat() if dated else ""
         self.hi = max(s[1] for s in dated).isoformat() if dated else ""
+
+
+def _span(date) -> tuple[str, str] | None:
+    """[first day, last day] of a date as ISO strings, or None when undated."""
+    span = date_range(date)
+    return (span[0].isoformat(), span[1].isoformat()) if span else None
 
 
 class FitView(MacroElement):
@@ -80,12 +86,14 @@ class FitView(MacroElement):
 
 
 class IncidentCounter(MacroElement):
-    """Publishes ``window.incmapIncidentCount``: incident features on the map (for tests and embedding pages)."""
+    """Publishes ``window.incmapIncidentCount``: incidents drawn on the map (a shape drawn once for several incidents
+    counts them all; for tests and embedding pages)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         window.incmapIncidentCount = [{% for g in this.groups %}{{ g }},{% endfor %}].reduce(function (n, g) {
-            return n + (g.incmapCount ? g.incmapCount() : g.getLayers().length); }, 0);
+            return n + (g.incmapCount ? g.incmapCount() : g.getLayers().reduce(function (k, l) {
+                return k + ((l.options && l.options.incmapCount) || 1); }, 0)); }, 0);
         {% endmacro %}
     """)
 

@@ -26,6 +26,8 @@ MARKERS_MAX, CLUSTER_MAX = 300, 3000
 #: At most this many uncertainty circles are drawn (beyond that the popup's Uncertainty row says it).
 UNCERTAINTY_MAX = CLUSTER_MAX
 POPUP_WIDTH = 380
+#: A shape drawn for several incidents lists at most this many in its popup.
+GROUP_POPUP_MAX = 20
 
 
 @dataclass
@@ -34,7 +36,7 @@ class IncidentLayers:
 
     mode: str
     groups: list[str] = field(default_factory=list)  # every incident layer (counted by IncidentCounter)
-    entries: list[tuple[str, str, str | None]] = field(default_factory=list)  # (layer, its group, date) per path or marker
+    entries: list[tuple[str, str, list[str | None]]] = field(default_factory=list)  # (layer, its group, its incidents' dates)
     canvases: list[str] = field(default_factory=list)  # canvas layers (filtered in the page by their own date codes)
 
 
@@ -48,8 +50,9 @@ def point_mode(n_points: int) -> str:
     return "markers" if n_points <= MARKERS_MAX else "cluster" if n_points <= CLUSTER_MAX else "canvas"
 
 
-def add_incidents(fmap: folium.Map, frame: gpd.GeoDataFrame, styles: dict[str, TypeStyle]) -> IncidentLayers:
-    """Every incident with a footprint, styled by event type, with popups and hover labels."""
+def add_incidents(fmap: folium.Map, frame: gpd.GeoDataFrame, styles: dict[str, TypeStyle], tolerance: float = 0.0) -> IncidentLayers:
+    """Every incident with a footprint, styled by event type, with popups and hover labels; areas and routes are
+    simplified to ``tolerance`` degrees for display (the footprints themselves are untouched)."""
     geoms = frame.geometry
     located = (geoms.notna() & ~geoms.is_empty).to_numpy()
     is_point = located & (geoms.geom_type == "Point").to_numpy()
@@ -58,7 +61,7 @@ def add_incidents(fmap: folium.Map, frame: gpd.GeoDataFrame, styles: dict[str, T
     drawn = IncidentLayers(point_mode(len(points)))
     areas = folium.FeatureGroup(name="Incidents: regions, areas, routes").add_to(fmap)
     drawn.groups.append(areas.get_name())
-    _add_shapes(areas, shapes, list(names[located & ~is_point]), styles, drawn)
+    _add_shapes(areas, shapes, list(names[located & ~is_point]), styles, drawn, tolerance)
     _add_uncertainty(fmap, points, list(names[is_point]), styles)
     point_types = list(names[is_point])
     if drawn.mode == "canvas":
@@ -75,18 +78,32 @@ def add_incidents(fmap: folium.Map, frame: gpd.GeoDataFrame, styles: dict[str, T
     return drawn
 
 
-def _add_shapes(group: folium.FeatureGroup, shapes: gpd.GeoDataFrame, names: list[str], styles, drawn: IncidentLayers) -> None:
-    """Areas as outlined polygons, routes as dashed lines."""
+def _add_shapes(group: folium.FeatureGroup, shapes: gpd.GeoDataFrame, names: list[str], styles, drawn: IncidentLayers,
+                tolerance: float) -> None:  # fmt: skip
+    """Areas as outlined polygons, routes as dashed lines; incidents sharing a footprint and a type share one drawing.
+
+    A region named by a thousand records is drawn once (simplified for display), its popup listing them."""
     columns, urls, hover, dates = popup_columns(shapes, names), links(shapes), labels(shapes), texts(shapes, "date")
-    for i, geom in enumerate(shapes.geometry):
-        style = styles[names[i]]
+    members: dict[tuple[bytes, str], list[int]] = {}
+    for i, wkb in enumerate(shapely.to_wkb(np.asarray(shapes.geometry.values))):
+        members.setdefault((wkb, names[i]), []).append(i)
+    for (_, name), rows in members.items():
+        geom, style = shapes.geometry.iloc[rows[0]], styles[name]
         dashed = geom.geom_type in ("LineString", "MultiLineString")
         path_style = {"color": style.hex, "weight": 4 if dashed else 2, "dashArray": "10 8" if dashed else "4 4",
                       "fillColor": style.hex, "fillOpacity": 0.12, "className": "incmap-incident"}  # fmt: skip
-        layer = folium.GeoJson(shapely.geometry.mapping(geom), style_function=lambda _, s=path_style: s,
-                               popup=folium.Popup(popup_html(columns, urls[i], i), max_width=POPUP_WIDTH), tooltip=escape_text(hover[i]))  # fmt: skip
+        shown = rows[:GROUP_POPUP_MAX]
+        body = "".join(popup_html(columns, urls[i], i) for i in shown)
+        if len(rows) > 1:
+            more = f"<div>… and {len(rows) - len(shown)} more</div>" if len(rows) > len(shown) else ""
+            body = f"<div class='incmap-group'><b>{len(rows)} incidents here ({escape_text(name)})</b>{body}{more}</div>"
+        label = hover[rows[0]] if len(rows) == 1 else f"{len(rows)} incidents: {hover[rows[0]]}, …"
+        layer = folium.GeoJson(shapely.geometry.mapping(geom.simplify(tolerance, preserve_topology=True)),
+                               style_function=lambda _, s=path_style: s, incmap_count=len(rows),
+                               popup=folium.Popup(body, max_width=POPUP_WIDTH, max_height=400 if len(rows) > 1 else None),
+                               tooltip=escape_text(label))  # fmt: skip
         layer.add_to(group)
-        drawn.entries.append((layer.get_name(), group.get_name(), dates[i]))
+        drawn.entries.append((layer.get_name(), group.get_name(), [dates[i] for i in rows]))
 
 
 def _add_uncertainty(fmap: folium.Map, points: gpd.GeoDataFrame, names: list[str], styles) -> None:
@@ -115,4 +132,4 @@ def _add_markers(group, points: gpd.GeoDataFrame, names: list[str], styles, draw
         marker = folium.Marker([y, x], icon=icon, popup=folium.Popup(popup_html(columns, urls[i], i), max_width=POPUP_WIDTH),
                                tooltip=escape_text(hover[i]))  # fmt: skip
         marker.add_to(group)
-        drawn.entries.append((marker.get_name(), group.get_name(), dates[i]))
+        drawn.entries.append((marker.get_name(), group.get_name(), [dates[i]]))

@@ -98,12 +98,16 @@ def _view(frame: gpd.GeoDataFrame, extent) -> list[list[float]]:
     return [[miny - 0.5, minx - 0.5], [maxy + 0.5, maxx + 0.5]]
 
 
+def display_tolerance(extent: shapely.Polygon) -> float:
+    """Simplification tolerance (degrees) for outlines drawn over ``extent``: about a pixel, coarser for wider views."""
+    minx, _, maxx, _ = extent.bounds
+    return max(DISPLAY_TOLERANCE_DEG, (maxx - minx) / DISPLAY_DETAIL)
+
+
 def _clip(frame: gpd.GeoDataFrame, extent: shapely.Polygon) -> gpd.GeoDataFrame:
     """Rows intersecting the extent, clipped and simplified for display (coarser for wider views)."""
-    minx, _, maxx, _ = extent.bounds
-    tolerance = max(DISPLAY_TOLERANCE_DEG, (maxx - minx) / DISPLAY_DETAIL)
     part = frame[frame.intersects(extent)].copy()
-    part["geometry"] = part.geometry.intersection(extent).simplify(tolerance, preserve_topology=True)
+    part["geometry"] = part.geometry.intersection(extent).simplify(display_tolerance(extent), preserve_topology=True)
     return part[~part.geometry.is_empty]
 
 
@@ -180,7 +184,7 @@ def build_map(frame: gpd.GeoDataFrame, layers: Layers, options: MapOptions | Non
     regions = _add_regions(fmap, frame, layers, extent)
     _add_borders(fmap, layers, extent, options)
     styles = type_styles(type_names(frame))
-    drawn = add_incidents(fmap, frame, styles)
+    drawn = add_incidents(fmap, frame, styles, display_tolerance(extent))
     IncidentCounter(drawn.groups).add_to(fmap)
     dates = texts(frame[frame.geometry.notna().to_numpy()], "date")
     if any(dates):

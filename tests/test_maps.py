@@ -356,3 +356,24 @@ def test_point_with_uncertainty_gets_a_geodesic_circle_and_a_popup_row():
     assert np.allclose(km, 20.0, atol=0.05)
     page = map_html(frame, geocoder().layers, MapOptions())
     assert page.count("incmap-uncertainty") == 1 and "± 20.0 km" in page and "± 0.0 km" not in page
+
+
+# --------------------------------------------------------------------------- shared footprints
+
+
+def shared_region_records(n: int) -> list[dict]:
+    """``n`` protests in one region (a region-level footprint each) and one riot there."""
+    records = [{"id": f"r{i}", "place": "West Kazakhstan region", "type": "protest", "date": f"2024-01-{i % 28 + 1:02d}", "title": f"Protest {i}"}
+               for i in range(n)]  # fmt: skip
+    return [*records, {"id": "riot", "place": "West Kazakhstan region", "type": "riot", "title": "Riot", "date": "2024-02-01"}]
+
+
+def test_incidents_sharing_a_footprint_and_type_share_one_drawing():
+    records = shared_region_records(50)
+    frame = geocoded(records)
+    assert frame.geometry.iloc[0].equals(frame.geometry.iloc[49])
+    page = map_html(frame, geocoder().layers, MapOptions())
+    assert page.count('"incmapCount": 50') == 1 and page.count('"incmapCount": 1') == 1  # the protests once, the riot once
+    assert "50 incidents here (protest)" in page and "and 30 more" in page and "Title</th><td>Protest 19<" in page
+    one = map_html(geocoded(records[:1]), geocoder().layers, MapOptions())
+    assert len(page) - len(one) < 80_000, "the region's polygon must not be written once per incident"

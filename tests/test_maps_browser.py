@@ -368,3 +368,19 @@ def test_html_escape_round_trip_in_popup_is_exact(browser, assets, tmp_path):  #
     finally:
         watched.page.close()
     watched.assert_clean()
+
+
+def test_shared_footprint_counts_every_incident(browser, assets, tmp_path):  # noqa: F811
+    from test_maps import shared_region_records
+
+    records = shared_region_records(40)
+    path = write_map(records, tmp_path / "shared.html")
+    with watched_page(browser) as watched:
+        map_id = open_map(watched, path)
+        page = watched.page
+        assert page.evaluate("window.incmapIncidentCount") == 41
+        assert page.evaluate(COUNT_LAYERS, map_id)[0] == 2  # two drawings: the protests and the riot
+        page.evaluate("""() => {
+            const from = document.querySelector('.incmap-from'), to = document.querySelector('.incmap-to');
+            from.value = '2024-02-01'; from.dispatchEvent(new Event('change')); }""")
+        assert page.evaluate(COUNT_LAYERS, map_id)[0] == 1  # only the riot is in range
