@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from pyproj import Geod
+from pyproj import Geod, Transformer
 from shapely.geometry.base import BaseGeometry
 
 #: Metres per kilometre.
@@ -20,6 +20,14 @@ M_PER_KM = 1000.0
 def wgs84() -> Geod:
     """The WGS84 ellipsoid used for every distance incmap reports."""
     return Geod(ellps="WGS84")
+
+
+def aeqd(lon: float, lat: float) -> Transformer:
+    """lon/lat (WGS84) -> azimuthal equidistant metres centred on (lon, lat): distances from the centre are exact.
+
+    Built as a PROJ pipeline (about 0.04 ms) rather than from CRS objects (about 6 ms): footprints need one each."""
+    return Transformer.from_pipeline(f"+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad "
+                                     f"+step +proj=aeqd +lat_0={lat!r} +lon_0={lon!r} +ellps=WGS84")  # fmt: skip
 
 
 def geodesic_length_km(geom: BaseGeometry) -> float:

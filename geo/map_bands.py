@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
-from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
-from geo.geodesy import M_PER_KM, geodesic_distance_km
+from geo.geodesy import M_PER_KM, aeqd, geodesic_distance_km
 
 #: Longest border piece (km) buffered in one local projection.
 PIECE_KM = 300.0
@@ -43,8 +42,7 @@ def geodesic_buffer(line: BaseGeometry, km: float) -> BaseGeometry:
     polys = []
     for xy in _pieces(line):
         mid = xy[len(xy) // 2]
-        aeqd = CRS.from_proj4(f"+proj=aeqd +lat_0={mid[1]} +lon_0={mid[0]} +datum=WGS84 +units=m")
-        fwd = Transformer.from_crs("EPSG:4326", aeqd, always_xy=True)
+        fwd = aeqd(float(mid[0]), float(mid[1]))
         x, y = fwd.transform(xy[:, 0], xy[:, 1])
         local = shapely.LineString(np.column_stack([x, y])) if len(xy) > 1 else shapely.Point(x[0], y[0])
         buffered = shapely.buffer(local, km * M_PER_KM, quad_segs=8)

@@ -23,12 +23,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS, Transformer
+from pyproj import Transformer
 from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
 from geo._errors import IncmapError
-from geo.geodesy import M_PER_KM, wgs84
+from geo.geodesy import M_PER_KM, aeqd, wgs84
 
 #: Densification step (degrees) of border lines: segments are short enough to be straight anywhere.
 MAX_STEP_DEG = 0.02
@@ -161,21 +161,35 @@ def footprint_distance(index: BorderIndex, geom: BaseGeometry) -> FootprintDista
     if geom.geom_type == "Point":
         d, label, qlon, qlat = index.nearest([geom.x], [geom.y])
         return FootprintDistance(float(d[0]), float(d[0]), index.pairs[int(label[0])], float(qlat[0]), float(qlon[0]))
-    samples = _samples(geom)
-    d, label, qlon, qlat = index.nearest(samples[:, 0], samples[:, 1])
-    far = float(d.max())
-    hits = index.line_tree.query(geom, predicate="intersects")
-    if len(hits):
-        # The border the footprint shares most of (a country touches its neighbours' tripoints too).
-        shared = shapely.intersection(index.lines[hits], geom)
-        best = int(np.argmax(shapely.length(shared)))
-        pt = shapely.get_coordinates(shared[best])[0]
-        return FootprintDistance(0.0, far, index.pairs[int(hits[best])], float(pt[1]), float(pt[0]))
-    i = int(np.argmin(d))
-    near, pair, blat, blon = float(d[i]), index.pairs[int(label[i])], float(qlat[i]), float(qlon[i])
-    if near < REFINE_KM:
-        near, blon, blat = _refine(index, geom, int(label[i]), blon, blat, near)
-    return FootprintDistance(near, max(far, near), pair, blat, blon)
+    return footprint_distances(index, [geom])[0]
+
+
+def footprint_distances(index: BorderIndex, geoms) -> list[FootprintDistance]:
+    """``footprint_distance`` for many lines and polygons at once: one nearest-border query over all their samples."""
+    samples = [_samples(g) for g in geoms]
+    starts = np.cumsum([0] + [len(s) for s in samples])
+    d, label, qlon, qlat = index.nearest(*np.concatenate(samples).T) if starts[-1] else (np.zeros(0),) * 4
+    touching: dict[int, list[int]] = {}
+    for g, hit in zip(*index.line_tree.query(np.asarray(geoms, dtype=object), predicate="intersects")):
+        touching.setdefault(int(g), []).append(int(hit))
+    out = []
+    for j, geom in enumerate(geoms):
+        lo, hi = starts[j], starts[j + 1]
+        far = float(d[lo:hi].max())
+        if j in touching:
+            # The border the footprint shares most of (a country touches its neighbours' tripoints too).
+            hits = np.asarray(touching[j])
+            shared = shapely.intersection(index.lines[hits], geom)
+            best = int(np.argmax(shapely.length(shared)))
+            pt = shapely.get_coordinates(shared[best])[0]
+            out.append(FootprintDistance(0.0, far, index.pairs[int(hits[best])], float(pt[1]), float(pt[0])))
+            continue
+        i = lo + int(np.argmin(d[lo:hi]))
+        near, blat, blon = float(d[i]), float(qlat[i]), float(qlon[i])
+        if near < REFINE_KM:
+            near, blon, blat = _refine(index, geom, int(label[i]), blon, blat, near)
+        out.append(FootprintDistance(near, max(far, near), index.pairs[int(label[i])], blat, blon))
+    return out
 
 
 def _samples(geom: BaseGeometry) -> np.ndarray:
@@ -195,8 +209,7 @@ def _samples(geom: BaseGeometry) -> np.ndarray:
 
 def _refine(index: BorderIndex, geom: BaseGeometry, label: int, blon: float, blat: float, near: float) -> tuple[float, float, float]:
     """Exact minimum between a footprint and one border line near it, in an AEQD projection on the border point."""
-    aeqd = CRS.from_proj4(f"+proj=aeqd +lat_0={blat} +lon_0={blon} +datum=WGS84 +units=m")
-    to_local = Transformer.from_crs("EPSG:4326", aeqd, always_xy=True)
+    to_local = aeqd(blon, blat)
     window = shapely.box(blon, blat, blon, blat).buffer(max(1.0, near / 50.0))  # degrees: a search window only
     line = shapely.intersection(index.lines[label], window)
     shape = shapely.intersection(geom, window)
@@ -207,8 +220,7 @@ def _refine(index: BorderIndex, geom: BaseGeometry, label: int, blon: float, bla
     a, _ = shapely.ops.nearest_points(local_line, local_shape)
     qlon, qlat = to_local.transform(a.x, a.y, direction="INVERSE")
     # The distance from the border point to the footprint, exact in an AEQD centred on that point.
-    aeqd2 = CRS.from_proj4(f"+proj=aeqd +lat_0={qlat} +lon_0={qlon} +datum=WGS84 +units=m")
-    to_q = Transformer.from_crs("EPSG:4326", aeqd2, always_xy=True)
+    to_q = aeqd(float(qlon), float(qlat))
     shape_q = shapely.transform(shape, lambda xy: np.column_stack(to_q.transform(xy[:, 0], xy[:, 1])))
     dist = shapely.distance(shapely.Point(0, 0), shape_q) / M_PER_KM
     if dist < near:
@@ -281,10 +293,12 @@ def border_distance(frame: gpd.GeoDataFrame, selection: str | None = None, borde
         values["border_km"][pts] = values["border_km_max"][pts] = d
         values["border"][pts] = [index.pairs[i] for i in label]
         values["border_lat"][pts], values["border_lon"][pts] = qlat, qlon
-    for i in present[~is_point]:
-        fd = footprint_distance(index, geoms[i])
+    others = present[~is_point]
+    if len(others):  # footprints many records share (a region, a country) are measured once
+        _, first, inverse = np.unique(shapely.to_wkb(geoms[others]), return_index=True, return_inverse=True)
+        measured = footprint_distances(index, geoms[others[first]])
         for col in COLUMNS:
-            values[col][i] = getattr(fd, col)
+            values[col][others] = [getattr(measured[j], col) for j in inverse.ravel()]
     for col in COLUMNS:
         result[col] = values[col]
     return result
