@@ -52,7 +52,6 @@ BAND_COLOURS = ("#b10026", "#fd8d3c", "#fed976", "#ffffb2")
 SEA_COLOUR, LAND_COLOUR = "#dbe9f4", "#f7f5f0"
 
 
-
 @dataclass
 class MapOptions:
     """What the map shows and how it is written."""
