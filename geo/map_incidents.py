@@ -18,6 +18,7 @@ import shapely
 
 from geo.footprint import geodesic_circle
 from geo.map_canvas import CanvasIncidents
+from geo.map_geometry import for_display
 from geo.map_popup import escape_text, labels, links, popup_columns, popup_html, texts
 from geo.map_style import UNKNOWN_TYPE, TypeStyle
 
@@ -98,7 +99,7 @@ def _add_shapes(group: folium.FeatureGroup, shapes: gpd.GeoDataFrame, names: lis
             more = f"<div>… and {len(rows) - len(shown)} more</div>" if len(rows) > len(shown) else ""
             body = f"<div class='incmap-group'><b>{len(rows)} incidents here ({escape_text(name)})</b>{body}{more}</div>"
         label = hover[rows[0]] if len(rows) == 1 else f"{len(rows)} incidents: {hover[rows[0]]}, …"
-        layer = folium.GeoJson(shapely.geometry.mapping(geom.simplify(tolerance, preserve_topology=True)),
+        layer = folium.GeoJson(shapely.geometry.mapping(for_display(geom, tolerance)),
                                style_function=lambda _, s=path_style: s, incmap_count=len(rows),
                                popup=folium.Popup(body, max_width=POPUP_WIDTH, max_height=400 if len(rows) > 1 else None),
                                tooltip=escape_text(label))  # fmt: skip
@@ -117,7 +118,7 @@ def _add_uncertainty(fmap: folium.Map, points: gpd.GeoDataFrame, names: list[str
     group = folium.FeatureGroup(name="Uncertainty circles").add_to(fmap)
     for i in rows:
         geom, style = points.geometry.iloc[i], styles[names[i]]
-        circle = geodesic_circle(geom.x, geom.y, float(km[i]))
+        circle = for_display(geodesic_circle(geom.x, geom.y, float(km[i])), 0.0)
         folium.GeoJson(shapely.geometry.mapping(circle), style_function=lambda _, c=style.hex: {
             "color": c, "weight": 1, "dashArray": "2 4", "fillColor": c, "fillOpacity": 0.06,
             "className": "incmap-uncertainty"}, interactive=False).add_to(group)  # fmt: skip

@@ -28,6 +28,7 @@ from geo.deterministic import deterministic_ids
 from geo.layers import Layers
 from geo.map_bands import geodesic_buffer
 from geo.map_elements import DateFilter, FitView, IncidentCounter, SummaryBox
+from geo.map_geometry import display_tolerance, for_display
 from geo.map_incidents import CLUSTER_MAX, MARKERS_MAX, add_incidents, type_names
 from geo.map_popup import texts
 from geo.map_search import PlaceSearch, search_entries
@@ -36,10 +37,6 @@ from geo.proximity import select_borders
 
 __all__ = ["CLUSTER_MAX", "MARKERS_MAX", "MapOptions", "build_map", "fragment_html", "map_html", "save_html"]
 
-#: Display simplification tolerance (degrees) for boundary outlines; geometry for display only.
-DISPLAY_TOLERANCE_DEG = 0.01
-#: Boundary detail: the simplification tolerance is at least the view's width divided by this (about a pixel).
-DISPLAY_DETAIL = 4000
 #: Margin (degrees) around the incidents' extent within which boundaries are drawn.
 EXTENT_MARGIN_DEG = 4.0
 #: Largest margin (degrees) added around the incidents' extent.
@@ -97,16 +94,11 @@ def _view(frame: gpd.GeoDataFrame, extent) -> list[list[float]]:
     return [[miny - 0.5, minx - 0.5], [maxy + 0.5, maxx + 0.5]]
 
 
-def display_tolerance(extent: shapely.Polygon) -> float:
-    """Simplification tolerance (degrees) for outlines drawn over ``extent``: about a pixel, coarser for wider views."""
-    minx, _, maxx, _ = extent.bounds
-    return max(DISPLAY_TOLERANCE_DEG, (maxx - minx) / DISPLAY_DETAIL)
-
-
 def _clip(frame: gpd.GeoDataFrame, extent: shapely.Polygon) -> gpd.GeoDataFrame:
     """Rows intersecting the extent, clipped and simplified for display (coarser for wider views)."""
     part = frame[frame.intersects(extent)].copy()
-    part["geometry"] = part.geometry.intersection(extent).simplify(display_tolerance(extent), preserve_topology=True)
+    shown = for_display(np.asarray(part.geometry.intersection(extent).values), display_tolerance(extent))
+    part["geometry"] = gpd.GeoSeries(shown, index=part.index, crs=part.crs)
     return part[~part.geometry.is_empty]
 
 
@@ -153,10 +145,10 @@ def _add_borders(fmap: folium.Map, layers: Layers, extent, options: MapOptions) 
     for i, km in enumerate(sorted(options.bands, reverse=True)):
         band = shapely.intersection(geodesic_buffer(line, km), extent)
         colour = BAND_COLOURS[min(len(BAND_COLOURS) - 1, len(options.bands) - 1 - i)]
-        folium.GeoJson(shapely.geometry.mapping(band), name=f"Within {km:g} km of {label}",
+        folium.GeoJson(shapely.geometry.mapping(for_display(band, 0.0)), name=f"Within {km:g} km of {label}",
                        style_function=lambda _, c=colour: {"color": c, "weight": 0.5, "fillColor": c, "fillOpacity": 0.25}).add_to(fmap)  # fmt: skip
     clipped = shapely.intersection(line, extent)
-    folium.GeoJson(shapely.geometry.mapping(clipped), name=f"Queried border {label}",
+    folium.GeoJson(shapely.geometry.mapping(for_display(clipped, 0.0)), name=f"Queried border {label}",
                    style_function=lambda _: {"color": "#d7191c", "weight": 5}).add_to(fmap)  # fmt: skip
 
 

@@ -1,0 +1,29 @@
+"""Geometry prepared for display only: simplified to about a pixel of the view, coordinates rounded to about a metre.
+
+Footprints and layers themselves are never changed; this is what the HTML carries (full-precision floats and
+every vertex of a 1:10m boundary would make pages several times larger and no sharper).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+
+#: Smallest simplification tolerance (degrees) for outlines.
+DISPLAY_TOLERANCE_DEG = 0.01
+#: The tolerance is at least the view's width divided by this (about a pixel).
+DISPLAY_DETAIL = 4000
+#: Decimals kept in displayed coordinates (1e-5 degree is about a metre).
+DISPLAY_DECIMALS = 5
+
+
+def display_tolerance(extent: shapely.Polygon) -> float:
+    """Simplification tolerance (degrees) for outlines drawn over ``extent``: about a pixel, coarser for wider views."""
+    minx, _, maxx, _ = extent.bounds
+    return max(DISPLAY_TOLERANCE_DEG, (maxx - minx) / DISPLAY_DETAIL)
+
+
+def for_display(geoms, tolerance: float):
+    """Geometries (one or an array) simplified to ``tolerance`` and rounded to ``DISPLAY_DECIMALS``."""
+    simplified = shapely.simplify(geoms, tolerance, preserve_topology=True)
+    return shapely.transform(simplified, lambda xy: np.round(xy, DISPLAY_DECIMALS))
