@@ -287,6 +287,12 @@ def test_backslash_backtick_in_description_keeps_the_map_working(browser, assets
 
 # --------------------------------------------------------------------------- many points: the canvas layer
 
+#: JS: painted pixels on the canvas point layer (-1 when the layer is not on the map).
+PAINTED = """() => { const c = document.querySelector('.leaflet-incmapPoints-pane canvas'); if (!c) return -1;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i]) n++; return n; }"""
+
+
 def test_canvas_map_counts_and_opens_popups(browser, assets, tmp_path):  # noqa: F811
     n = 6000
     assert n > CLUSTER_MAX
@@ -327,6 +333,20 @@ def test_canvas_map_counts_and_opens_popups(browser, assets, tmp_path):  # noqa:
         text = page.inner_text(".leaflet-popup-content")
         assert f"Title\t{SCRIPT_PWN}" in text and f"Description\t{IMG_PWN}" in text
         assert page.evaluate("typeof window.__pwned") == "undefined"
+        close_popup(page, map_id)
+
+        painted = page.evaluate(PAINTED)
+        assert painted > 1000
+        page.evaluate(f"void window['{map_id}'].setZoom(window['{map_id}'].getZoom() + 1, {{animate: false}})")
+        settle(page, map_id)
+        assert page.evaluate(PAINTED) > 1000, "the points must be drawn again after a zoom"
+        page.hover(".leaflet-control-layers")
+        toggle = page.locator(".leaflet-control-layers-overlays label", has_text="Incidents: places").locator("input")
+        toggle.uncheck()
+        assert page.evaluate(PAINTED) == -1  # the layer's canvas is gone
+        toggle.check()
+        settle(page, map_id)
+        assert page.evaluate(PAINTED) > 1000
 
 
 # --------------------------------------------------------------------------- fragment and empty map
