@@ -290,7 +290,7 @@ def test_point_mode_by_size(n, mode):
     assert page.count("L.marker(") == (0 if mode == "canvas" else n)
     if mode == "canvas":
         data = canvas_data(page)
-        assert data["n"] == n
+        assert data["records"]["n"] == n
         lon, lat = unpack(data["lon"]) / data["scale"], unpack(data["lat"]) / data["scale"]
         assert np.abs(lon - frame.geometry.x.to_numpy()).max() <= 0.5e-5 and np.abs(lat - frame.geometry.y.to_numpy()).max() <= 0.5e-5
         assert "many points: drawn on a canvas" in page

@@ -1,4 +1,4 @@
-"""The canvas layer's compact columns: integer packing, dictionary encoding, dates and border distances."""
+"""Incident records packed for the page: integer packing, dictionary encoding, dates and border distances."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import shapely
 
-from geo.map_canvas import KM_SCALE, _border_columns, _date_codes, encoded, packed
+from geo.map_records import KM_SCALE, _border_columns, _date_codes, encoded, packed
 
 
 def unpacked(column: dict) -> np.ndarray:
