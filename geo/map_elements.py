@@ -42,7 +42,7 @@ class DateFilter(MacroElement):
                         if (show && !e[1].hasLayer(e[0])) { e[1].addLayer(e[0]); }
                         if (!show && e[1].hasLayer(e[0])) { e[1].removeLayer(e[0]); }
                     });
-                    [{% for c in this.canvases %}{{ c }},{% endfor %}].forEach(function (g) { g.incmapFilter(lo, hi); });
+                    [{% for c in this.filtered %}{{ c }},{% endfor %}].forEach(function (g) { g.incmapFilter(lo, hi); });
                 };
                 div.querySelectorAll('input').forEach(function (input) { input.addEventListener('change', apply); });
                 return div;
@@ -52,12 +52,13 @@ class DateFilter(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, entries: list[tuple[str, str, list]], canvases: list[str], dates: list) -> None:
-        """``entries``: (layer, group, dates of the incidents it draws) for paths and markers; a layer shows while any of
-        its incidents is undated or in range. ``canvases``: canvas layers; ``dates``: all incidents' dates."""
+    def __init__(self, entries: list[tuple[str, str, list]], filtered: list[str], dates: list) -> None:
+        """``entries``: (layer, group, dates of the incidents it draws) for markers; a layer shows while any of its
+        incidents is undated or in range. ``filtered``: layers that filter themselves (``incmapFilter(lo, hi)``);
+        ``dates``: all incidents' dates (the control's initial range)."""
         super().__init__()
         self._name = "DateFilter"
-        self.canvases = list(canvases)
+        self.filtered = list(filtered)
         self.entries = [(layer, group, sorted({_span(d) for d in members}, key=str)) for layer, group, members in entries]
         dated = [s for s in (date_range(d) for d in dates) if s]
         self.lo = min(s[0] for s in dated).isoformat() if dated else ""

@@ -1,8 +1,8 @@
 """Incidents on the map, drawn by footprint: areas and routes as outlined paths, places as markers.
 
-Region- and country-level incidents are outlined polygons (never a pin that looks exact), routes dashed
-lines, "near X" its circle. Point incidents are individual icon markers up to ``MARKERS_MAX``, a marker
-cluster up to ``CLUSTER_MAX``, and one canvas layer beyond (:mod:`geo.map_canvas`).
+Region- and country-level incidents, routes and "near X" circles are one layer (:mod:`geo.map_areas`).
+Point incidents are individual icon markers up to ``MARKERS_MAX``, a marker cluster up to ``CLUSTER_MAX``,
+and one canvas layer beyond (:mod:`geo.map_canvas`); points with an uncertainty get its circle.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 
 from geo.footprint import geodesic_circle
+from geo.map_areas import AreaIncidents
 from geo.map_canvas import CanvasIncidents
 from geo.map_geometry import for_display
 from geo.map_popup import escape_text, labels, links, popup_columns, popup_html, texts
@@ -27,8 +28,6 @@ MARKERS_MAX, CLUSTER_MAX = 300, 3000
 #: At most this many uncertainty circles are drawn (beyond that the popup's Uncertainty row says it).
 UNCERTAINTY_MAX = CLUSTER_MAX
 POPUP_WIDTH = 380
-#: A shape drawn for several incidents lists at most this many in its popup.
-GROUP_POPUP_MAX = 20
 
 
 @dataclass
@@ -37,8 +36,8 @@ class IncidentLayers:
 
     mode: str
     groups: list[str] = field(default_factory=list)  # every incident layer (counted by IncidentCounter)
-    entries: list[tuple[str, str, list[str | None]]] = field(default_factory=list)  # (layer, its group, its incidents' dates)
-    canvases: list[str] = field(default_factory=list)  # canvas layers (filtered in the page by their own date codes)
+    entries: list[tuple[str, str, list[str | None]]] = field(default_factory=list)  # (marker, its group, [its date])
+    filtered: list[str] = field(default_factory=list)  # compact layers that filter themselves (incmapFilter)
 
 
 def type_names(frame: gpd.GeoDataFrame) -> list[str]:
@@ -60,9 +59,11 @@ def add_incidents(fmap: folium.Map, frame: gpd.GeoDataFrame, styles: dict[str, T
     names = np.array(type_names(frame), dtype=object)
     points, shapes = frame[is_point], frame[located & ~is_point]
     drawn = IncidentLayers(point_mode(len(points)))
-    areas = folium.FeatureGroup(name="Incidents: regions, areas, routes").add_to(fmap)
+    shape_types = list(names[located & ~is_point])
+    areas = AreaIncidents(shapes, popup_columns(shapes, shape_types), links(shapes), shape_types, styles, tolerance, popup_width=POPUP_WIDTH)
+    areas.add_to(fmap)
     drawn.groups.append(areas.get_name())
-    _add_shapes(areas, shapes, list(names[located & ~is_point]), styles, drawn, tolerance)
+    drawn.filtered.append(areas.get_name())
     _add_uncertainty(fmap, points, list(names[is_point]), styles)
     point_types = list(names[is_point])
     if drawn.mode == "canvas":
@@ -70,41 +71,13 @@ def add_incidents(fmap: folium.Map, frame: gpd.GeoDataFrame, styles: dict[str, T
                                  popup_width=POPUP_WIDTH)
         canvas.add_to(fmap)
         drawn.groups.append(canvas.get_name())
-        drawn.canvases.append(canvas.get_name())
+        drawn.filtered.append(canvas.get_name())
     else:
         group = plugins.MarkerCluster(name="Incidents: places") if drawn.mode == "cluster" else folium.FeatureGroup(name="Incidents: places")
         group.add_to(fmap)
         drawn.groups.append(group.get_name())
         _add_markers(group, points, point_types, styles, drawn)
     return drawn
-
-
-def _add_shapes(group: folium.FeatureGroup, shapes: gpd.GeoDataFrame, names: list[str], styles, drawn: IncidentLayers,
-                tolerance: float) -> None:  # fmt: skip
-    """Areas as outlined polygons, routes as dashed lines; incidents sharing a footprint and a type share one drawing.
-
-    A region named by a thousand records is drawn once (simplified for display), its popup listing them."""
-    columns, urls, hover, dates = popup_columns(shapes, names), links(shapes), labels(shapes), texts(shapes, "date")
-    members: dict[tuple[bytes, str], list[int]] = {}
-    for i, wkb in enumerate(shapely.to_wkb(np.asarray(shapes.geometry.values))):
-        members.setdefault((wkb, names[i]), []).append(i)
-    for (_, name), rows in members.items():
-        geom, style = shapes.geometry.iloc[rows[0]], styles[name]
-        dashed = geom.geom_type in ("LineString", "MultiLineString")
-        path_style = {"color": style.hex, "weight": 4 if dashed else 2, "dashArray": "10 8" if dashed else "4 4",
-                      "fillColor": style.hex, "fillOpacity": 0.12, "className": "incmap-incident"}  # fmt: skip
-        shown = rows[:GROUP_POPUP_MAX]
-        body = "".join(popup_html(columns, urls[i], i) for i in shown)
-        if len(rows) > 1:
-            more = f"<div>… and {len(rows) - len(shown)} more</div>" if len(rows) > len(shown) else ""
-            body = f"<div class='incmap-group'><b>{len(rows)} incidents here ({escape_text(name)})</b>{body}{more}</div>"
-        label = hover[rows[0]] if len(rows) == 1 else f"{len(rows)} incidents: {hover[rows[0]]}, …"
-        layer = folium.GeoJson(shapely.geometry.mapping(for_display(geom, tolerance)),
-                               style_function=lambda _, s=path_style: s, incmap_count=len(rows),
-                               popup=folium.Popup(body, max_width=POPUP_WIDTH, max_height=400 if len(rows) > 1 else None),
-                               tooltip=escape_text(label))  # fmt: skip
-        layer.add_to(group)
-        drawn.entries.append((layer.get_name(), group.get_name(), [dates[i] for i in rows]))
 
 
 def _add_uncertainty(fmap: folium.Map, points: gpd.GeoDataFrame, names: list[str], styles) -> None:

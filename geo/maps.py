@@ -179,7 +179,7 @@ def build_map(frame: gpd.GeoDataFrame, layers: Layers, options: MapOptions | Non
     IncidentCounter(drawn.groups).add_to(fmap)
     dates = texts(frame[frame.geometry.notna().to_numpy()], "date")
     if any(dates):
-        DateFilter(drawn.entries, drawn.canvases, dates).add_to(fmap)
+        DateFilter(drawn.entries, drawn.filtered, dates).add_to(fmap)
     _add_controls(fmap, search_entries(frame, regions), options.offline)
     SummaryBox(frame, options.title, styles, options.border, options.bands, drawn.mode).add_to(fmap)
     return fmap

@@ -226,8 +226,7 @@ def test_injected_markup_does_not_execute(browser, assets, tmp_path):  # noqa: F
             page.locator(MARKERS).nth(i).click()  # popup
             texts.append(page.inner_text(".leaflet-popup-content"))
             close_popup(page, map_id)
-        page.evaluate(f"""() => {{ window['{map_id}'].eachLayer(l => {{
-            if (l.getPopup && l.getPopup() && !(l instanceof L.Marker) && l.getLayers) l.openPopup(); }}); }}""")
+        page.evaluate(f"() => {{ window['{map_id}'].eachLayer(l => {{ if (l.incmapOpen && l.getLayers) l.incmapOpen(0); }}); }}")  # the region
         texts.append(page.inner_text(".leaflet-popup-content"))
         page.wait_for_timeout(200)
         assert page.evaluate("typeof window.__pwned") == "undefined"
@@ -329,7 +328,7 @@ def test_canvas_map_counts_and_opens_popups(browser, assets, tmp_path):  # noqa:
         shown = f"(() => {{ let c = 0; window['{map_id}'].eachLayer(l => {{ if (l.incmapCount) c += l.incmapCount(); }}); return c; }})()"
         assert page.evaluate(shown) == expected
 
-        page.evaluate(f"() => {{ window['{map_id}'].eachLayer(l => {{ if (l.incmapOpen) l.incmapOpen({n - 1}); }}); }}")
+        page.evaluate(f"() => {{ window['{map_id}'].eachLayer(l => {{ if (l.incmapOpen && l.incmapTargets) l.incmapOpen({n - 1}); }}); }}")
         text = page.inner_text(".leaflet-popup-content")
         assert f"Title\t{SCRIPT_PWN}" in text and f"Description\t{IMG_PWN}" in text
         assert page.evaluate("typeof window.__pwned") == "undefined"
@@ -400,7 +399,28 @@ def test_shared_footprint_counts_every_incident(browser, assets, tmp_path):  # n
         page = watched.page
         assert page.evaluate("window.incmapIncidentCount") == 41
         assert page.evaluate(COUNT_LAYERS, map_id)[0] == 2  # two drawings: the protests and the riot
+        page.evaluate(f"() => {{ window['{map_id}'].eachLayer(l => {{ if (l.incmapOpen) l.incmapOpen(0); }}); }}")
+        text = page.inner_text(".leaflet-popup-content")
+        assert text.startswith("40 incidents here (protest)") and "Title\tProtest 19\n" in text and "Protest 20\n" not in text
+        assert text.rstrip().endswith("… and 20 more")
+        close_popup(page, map_id)
         page.evaluate("""() => {
             const from = document.querySelector('.incmap-from'), to = document.querySelector('.incmap-to');
             from.value = '2024-02-01'; from.dispatchEvent(new Event('change')); }""")
         assert page.evaluate(COUNT_LAYERS, map_id)[0] == 1  # only the riot is in range
+
+
+def test_click_inside_a_region_level_incident_opens_its_popup(browser, assets, tmp_path):  # noqa: F811
+    path = write_map([{"id": "r1", "place": "West Kazakhstan region", "type": "protest", "title": "Rally in the region"}], tmp_path / "region.html")
+    with watched_page(browser) as watched:
+        map_id = open_map(watched, path)
+        page = watched.page
+        x, y = page.evaluate(f"""() => {{ const m = window['{map_id}'], rect = m.getContainer().getBoundingClientRect(); let p = null;
+            m.eachLayer(l => {{ if (l.feature && l.options.className === 'incmap-incident') p = m.latLngToContainerPoint(l.getCenter()); }});
+            return [p.x + rect.left, p.y + rect.top]; }}""")  # fmt: skip
+        page.mouse.move(x, y)
+        page.wait_for_selector(".leaflet-tooltip:has-text('Rally in the region')", timeout=5000)
+        page.mouse.click(x, y)
+        page.wait_for_selector(".leaflet-popup-content", timeout=5000)
+        text = page.inner_text(".leaflet-popup-content")
+        assert "Title\tRally in the region" in text and "Precision\tregion (admin-1)" in text
