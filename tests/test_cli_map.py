@@ -161,3 +161,21 @@ def test_snapshot_writes_png(written_map, tmp_path):
 def test_snapshot_of_missing_file_is_usage_error(tmp_path):
     result = run("snapshot", str(tmp_path / "nope.html"), "-o", str(tmp_path / "x.png"))
     assert result.exit_code == 2 and "does not exist" in result.output and "Traceback" not in result.output
+
+
+def test_long_inputs_list_fifty_rows_then_the_unresolved_then_a_count(tmp_path):
+    from geo.synthetic import synthetic_records
+
+    records = synthetic_records(60, seed=3)
+    for i in (55, 58):
+        records[i] = {"id": f"bad-{i}", "place": "Qxzvbl Wrrpt"}  # nonsense: stays unresolved
+    path = tmp_path / "many.csv"
+    keys = ["id", "place", "lat", "lon", "type", "date", "title"]
+    path.write_text("\n".join([",".join(keys)] + [",".join(str(r.get(k, "")) for k in keys) for r in records]) + "\n", encoding="utf-8")
+    result = run("map", str(path), "-o", str(tmp_path / "m.html"))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 50 + 2 + 2  # 50 rows, the two unresolved, the "more" line, the summary
+    assert lines[50].startswith("bad-55") and lines[51].startswith("bad-58") and "unresolved" in lines[50]
+    assert lines[52] == "... 8 more records not listed (all are on the map; `incmap geocode INPUT -o out.csv` writes every one)"
+    assert lines[53].startswith("summary: 60 records")

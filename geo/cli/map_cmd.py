@@ -6,10 +6,13 @@ import collections
 from pathlib import Path
 
 import click
+import numpy as np
 
 from geo.cli.options import encoding_opt, gazetteer_opt, strict_opt
 from geo.config import gazetteers_with_config
 
+#: Records listed one per line after a map (the rest are counted; unresolved ones are listed first among them).
+TABLE_MAX = 50
 #: Widest distance band (km): wider bands are not a border's neighbourhood any more (and do not buffer reliably).
 MAX_BAND_KM = 2000.0
 
@@ -23,6 +26,13 @@ def _bands(ctx, param, value: str) -> tuple[float, ...]:
     if not bands or any(not (0 < b <= MAX_BAND_KM) for b in bands):
         raise click.BadParameter(f"{value!r}: every band must be a positive number of km, at most {MAX_BAND_KM:g}")
     return bands
+
+
+def _listed_rows(frame) -> list[int]:
+    """Rows printed after a map: the first TABLE_MAX, then up to TABLE_MAX more that did not resolve (with reasons)."""
+    first = list(range(min(len(frame), TABLE_MAX)))
+    later = np.flatnonzero(frame["status"].to_numpy()[len(first):] == "unresolved")[:TABLE_MAX] + len(first)
+    return first + [int(i) for i in later]
 
 
 @click.command(name="map")
@@ -58,13 +68,17 @@ def map_(input_path, output, title, border_sel, bands, offline, fragment, png, s
                          border=border_sel, bands=bands, offline=offline or fragment)  # fmt: skip
     page = map_html(frame, geocoder.layers, options)
     written = save_html(fragment_html(page) if fragment else page, output)
-    for row in frame.itertuples():
+    listed = _listed_rows(frame)
+    for row in frame.iloc[listed].itertuples():
         located = row.lat is not None and row.lat == row.lat
         where = f"{row.lat:8.4f} {row.lon:9.4f}" if located else f"{'-':>8} {'-':>9}"
         prec = row.where_prec if located else "-"
         dist = f"{row.border_km:7.1f} km {row.border}" if located and row.border_km == row.border_km else "-"
         click.echo(f"{str(row.id)[:40]:<40} {str(row.status):<10} {where}  prec {prec}  {str(row.country or '-'):<4} {dist:<18} "
                    f"{str(row.matched_name or row.reason)[:36]}")  # fmt: skip
+    if len(listed) < len(frame):
+        click.echo(f"... {len(frame) - len(listed):,} more records not listed (all are on the map; "
+                   f"`incmap geocode INPUT -o out.csv` writes every one)")  # fmt: skip
     if png:
         from geo.snapshot import snapshot
 
