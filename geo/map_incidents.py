@@ -50,17 +50,23 @@ def point_mode(n_points: int) -> str:
     return "markers" if n_points <= MARKERS_MAX else "cluster" if n_points <= CLUSTER_MAX else "canvas"
 
 
+def located_mask(frame: gpd.GeoDataFrame) -> np.ndarray:
+    """True for incidents that have a footprint to draw."""
+    geoms = frame.geometry
+    return (geoms.notna() & ~geoms.is_empty).to_numpy() if len(frame) else np.zeros(0, dtype=bool)
+
+
 def add_incidents(fmap: folium.Map, frame: gpd.GeoDataFrame, styles: dict[str, TypeStyle], tolerance: float = 0.0) -> IncidentLayers:
     """Every incident with a footprint, styled by event type, with popups and hover labels; areas and routes are
     simplified to ``tolerance`` degrees for display (the footprints themselves are untouched)."""
-    geoms = frame.geometry
-    located = (geoms.notna() & ~geoms.is_empty).to_numpy()
-    is_point = located & (geoms.geom_type == "Point").to_numpy()
+    located = located_mask(frame)
+    is_point = located & (frame.geometry.geom_type == "Point").to_numpy()
     names = np.array(type_names(frame), dtype=object)
     points, shapes = frame[is_point], frame[located & ~is_point]
     drawn = IncidentLayers(point_mode(len(points)))
     shape_types = list(names[located & ~is_point])
-    areas = AreaIncidents(shapes, popup_columns(shapes, shape_types), links(shapes), shape_types, styles, tolerance, popup_width=POPUP_WIDTH)
+    areas = AreaIncidents(shapes, popup_columns(shapes, shape_types, border=False), links(shapes), shape_types, styles, tolerance,
+                          popup_width=POPUP_WIDTH)
     areas.add_to(fmap)
     drawn.groups.append(areas.get_name())
     drawn.filtered.append(areas.get_name())

@@ -75,7 +75,7 @@ def _joined(main: list[str | None], extra: list[str | None], template: str) -> l
 
 
 def popup_columns(frame: pd.DataFrame, type_names: list[str], *, border: bool = True) -> list[PopupColumn]:
-    """Every popup row for the frame's incidents; ``border=False`` leaves the border row out (the canvas sends numbers)."""
+    """Every popup row for the frame's incidents; ``border=False`` leaves the border row out (packed layers send distances as numbers)."""
     columns = []
     for key, label in POPUP_FIELDS:
         if key == "border_text":

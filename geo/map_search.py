@@ -16,6 +16,7 @@ from folium.elements import JSCSSMixin
 from folium.plugins import Search
 from jinja2 import Template
 
+from geo.map_incidents import located_mask
 from geo.map_popup import texts
 
 #: At most this many incident place names are searchable (the most frequent first); regions are always included.
@@ -72,13 +73,11 @@ class PlaceSearch(JSCSSMixin):
 
 def search_entries(frame: gpd.GeoDataFrame, regions: gpd.GeoDataFrame) -> list[list]:
     """Names with the bounds to show: incident places (as written and as matched; with their count) and regions."""
-    geoms = frame.geometry
-    located = (geoms.notna() & ~geoms.is_empty).to_numpy() if len(frame) else np.zeros(0, bool)
-    bounds = geoms[located].bounds.to_numpy() if located.any() else np.zeros((0, 4))
+    shown = frame[located_mask(frame)]
+    bounds = shown.geometry.bounds.to_numpy() if len(shown) else np.zeros((0, 4))
     by_name: dict[str, set[int]] = defaultdict(set)
-    rows = np.flatnonzero(located)
     for key in ("place", "matched_name"):
-        for j, name in enumerate(texts(frame.iloc[rows], key)):
+        for j, name in enumerate(texts(shown, key)):
             if name is not None:
                 by_name[name].add(j)
     entries = []

@@ -29,7 +29,7 @@ from geo.layers import Layers
 from geo.map_bands import geodesic_buffer
 from geo.map_elements import DateFilter, FitView, IncidentCounter, SummaryBox
 from geo.map_geometry import display_tolerance, for_display
-from geo.map_incidents import CLUSTER_MAX, MARKERS_MAX, add_incidents, type_names
+from geo.map_incidents import CLUSTER_MAX, MARKERS_MAX, add_incidents, located_mask, type_names
 from geo.map_popup import texts
 from geo.map_search import PlaceSearch, search_entries
 from geo.map_style import type_styles
@@ -177,7 +177,7 @@ def build_map(frame: gpd.GeoDataFrame, layers: Layers, options: MapOptions | Non
     styles = type_styles(type_names(frame))
     drawn = add_incidents(fmap, frame, styles, display_tolerance(extent))
     IncidentCounter(drawn.groups).add_to(fmap)
-    dates = texts(frame[frame.geometry.notna().to_numpy()], "date")
+    dates = texts(frame[located_mask(frame)], "date")
     if any(dates):
         DateFilter(drawn.entries, drawn.filtered, dates).add_to(fmap)
     _add_controls(fmap, search_entries(frame, regions), options.offline)
