@@ -7,6 +7,8 @@ the embeddable fragment and an empty map.
 from __future__ import annotations
 
 import html as html_lib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -245,43 +247,41 @@ def _one_record_map(tmp_path: Path, **fields) -> Path:
     return write_map([{**record, **fields}], tmp_path / "one.html")
 
 
-def _open_single(browser, path: Path) -> tuple[Watched, str]:
+@contextmanager
+def single_map(browser, path: Path) -> Iterator[tuple[Watched, int | None]]:
+    """``path`` opened in a watched page (closed afterwards), with the incident count (None if the page never set it).
+
+    Unlike ``watched_page`` it does not assert a clean page: these tests check the errors they expect themselves."""
     watched = Watched(browser)
-    watched.page.goto(path.resolve().as_uri(), wait_until="load")
-    watched.page.wait_for_timeout(300)
-    count = watched.page.evaluate("window.incmapIncidentCount === undefined ? null : window.incmapIncidentCount")
-    if count is not None:
-        settle(watched.page, watched.page.evaluate("document.querySelector('.folium-map').id"))
-    return watched, count
-
-
-def test_backtick_in_title_keeps_the_map_working(browser, assets, tmp_path):  # noqa: F811
-    watched, count = _open_single(browser, _one_record_map(tmp_path, title="Crash at `Aktau` airport"))
     try:
-        assert watched.errors == [] and count == 1
-        watched.page.locator(MARKERS).click()
-        assert "Title\tCrash at `Aktau` airport" in watched.page.inner_text(".leaflet-popup-content")
+        watched.page.goto(path.resolve().as_uri(), wait_until="load")
+        watched.page.wait_for_timeout(300)
+        count = watched.page.evaluate("window.incmapIncidentCount === undefined ? null : window.incmapIncidentCount")
+        if count is not None:
+            settle(watched.page, watched.page.evaluate("document.querySelector('.folium-map').id"))
+        yield watched, count
     finally:
         watched.page.close()
 
 
+def test_backtick_in_title_keeps_the_map_working(browser, assets, tmp_path):  # noqa: F811
+    with single_map(browser, _one_record_map(tmp_path, title="Crash at `Aktau` airport")) as (watched, count):
+        assert watched.errors == [] and count == 1
+        watched.page.locator(MARKERS).click()
+        assert "Title\tCrash at `Aktau` airport" in watched.page.inner_text(".leaflet-popup-content")
+
+
 def test_template_placeholder_in_description_does_not_execute(browser, assets, tmp_path):  # noqa: F811
-    watched, count = _open_single(browser, _one_record_map(tmp_path, description="${window.__pwned=4}"))
-    try:
+    with single_map(browser, _one_record_map(tmp_path, description="${window.__pwned=4}")) as (watched, count):
         assert count == 1
         assert watched.page.evaluate("typeof window.__pwned") == "undefined"
         watched.page.locator(MARKERS).click()
         assert "Description\t${window.__pwned=4}" in watched.page.inner_text(".leaflet-popup-content")
-    finally:
-        watched.page.close()
 
 
 def test_backslash_backtick_in_description_keeps_the_map_working(browser, assets, tmp_path):  # noqa: F811
-    watched, count = _open_single(browser, _one_record_map(tmp_path, description="path C:\\\\`temp`"))
-    try:
+    with single_map(browser, _one_record_map(tmp_path, description="path C:\\\\`temp`")) as (watched, count):
         assert watched.errors == [] and count == 1
-    finally:
-        watched.page.close()
 
 
 # --------------------------------------------------------------------------- many points: the canvas layer
@@ -378,14 +378,11 @@ def test_empty_map_opens_clean(browser, assets, tmp_path):  # noqa: F811
 def test_html_escape_round_trip_in_popup_is_exact(browser, assets, tmp_path):  # noqa: F811
     """Characters HTML cares about come out in the popup exactly as written."""
     text = 'Tom & Jerry\'s "quote" <b>bold</b> 5 < 6 > 4 &amp;'
-    watched, count = _open_single(browser, _one_record_map(tmp_path, title=text))
-    try:
+    with single_map(browser, _one_record_map(tmp_path, title=text)) as (watched, count):
         assert count == 1
         watched.page.locator(MARKERS).click()
         assert f"Title\t{text}\n" in watched.page.inner_text(".leaflet-popup-content")
         assert html_lib.escape(text) not in watched.page.inner_text(".leaflet-popup-content")
-    finally:
-        watched.page.close()
     watched.assert_clean()
 
 
