@@ -12,7 +12,6 @@ import sys
 from collections.abc import Sequence
 
 import geopandas as gpd
-import numpy as np
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 from tqdm import tqdm
@@ -65,8 +64,8 @@ class Geocoder(PlaceResolver):
         elif where in (WherePrec.ADMIN1, WherePrec.AREA, WherePrec.COUNTRY):
             admin_row = int(self.admin1_of([lon], [lat])[0])
             iso3 = self._country_of_admin(admin_row)
-            rows = np.flatnonzero(self.country_iso3 == iso3) if where == WherePrec.COUNTRY and iso3 else []
-            source, row = ("country", int(rows[0])) if len(rows) else ("admin1", admin_row)
+            country_row = self.country_codes.get(iso3) if where == WherePrec.COUNTRY else None
+            source, row = ("country", country_row) if country_row is not None else ("admin1", admin_row)
             if row >= 0:  # at sea: stays a point
                 res.geometry = self._footprint(source, row)[0]
                 res.uncertainty_km = uncertainty_km(res.geometry, pt)
