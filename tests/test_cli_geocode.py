@@ -18,11 +18,11 @@ from click.testing import CliRunner
 from pyproj import Geod
 from shapely.geometry import Point
 
-import geo.gazetteer as gazetteer_mod
+import geo.gazetteer.cache as gazetteer_mod
 from geo.cli.main import cli
 from geo.gazetteer import load_gazetteer
-from geo.gazetteer_sources import GEONAMES_COLUMNS
-from geo.geocode import Geocoder
+from geo.gazetteer.sources import GEONAMES_COLUMNS
+from geo.geocoding import Geocoder
 
 GEOD = Geod(ellps="WGS84")
 CONTRACT = ("lat", "lon", "status", "where_prec", "precision", "uncertainty_km", "country", "admin1", "admin1_code",
@@ -421,3 +421,24 @@ def test_cli_locate_with_extra_gazetteer(extra, cli_gazetteer_in_tmp_cache):
 def test_cli_missing_gazetteer_file_is_one_line_error(tmp_path, clean_input, cli_gazetteer_in_tmp_cache):
     missing = tmp_path / "nope.txt"
     one_line_error(run("geocode", str(clean_input), "--gazetteer", str(missing)), str(missing), "no such gazetteer file")
+
+
+def test_locate_shows_the_ranking_the_route_was_resolved_from():
+    """A route's endpoints are ranked with each other as context: the table shows those rankings, so it agrees with the answer."""
+    result = run("locate", "Oral–Aksay highway")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    groups = [i for i, line in enumerate(lines) if line.startswith("-- route")]
+    assert len(groups) == 2 and "'oral'" in lines[groups[0]] and "'aksay'" in lines[groups[1]]
+    first_a, first_b = lines[groups[0] + 1].split(), lines[groups[1] + 1].split()
+    assert first_a[1:3] == ["Oral", "KAZ"] and first_b[1:3] == ["Aqsay", "KAZ"]
+    assert "near other places named" in lines[groups[1] + 1]  # Oral's point is the context Aqsay won by
+    assert lines[-1].startswith("summary: resolved: Oral – Aqsay [") and "where_prec 5" in lines[-1]
+
+
+def test_locate_marks_candidates_the_hints_rule_out():
+    result = run("locate", "Odessa", "--country", "US", "-n", "20")
+    lines = result.stdout.strip().splitlines()
+    ukraine = [line for line in lines[1:-1] if " UKR " in line]
+    assert ukraine and all(line.endswith("ruled out by the record's hints") for line in ukraine)
+    assert not lines[1].endswith("ruled out by the record's hints")

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_offline import assets  # noqa: F401 - a fixture
 
 from geo.cli.main import cli
-from geo.offline import assert_offline
+from geo.maps.offline import assert_offline
 
 CHROMIUM = Path("/usr/bin/chromium")
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing (Debian package chromium)")
@@ -74,7 +73,7 @@ def test_map_offline_with_border(written_map):
 
 
 @needs_chromium
-def test_map_png(assets, tmp_path):  # noqa: F811
+def test_map_png(assets, tmp_path):
     html_path, png = tmp_path / "m.html", tmp_path / "shots" / "m.png"
     result = run("map", "--offline", "-o", str(html_path), "--png", str(png))
     assert result.exit_code == 0, result.output
@@ -164,7 +163,7 @@ def test_snapshot_of_missing_file_is_usage_error(tmp_path):
 
 
 def test_long_inputs_list_fifty_rows_then_the_unresolved_then_a_count(tmp_path):
-    from geo.synthetic import synthetic_records
+    from synthetic import synthetic_records
 
     records = synthetic_records(60, seed=3)
     for i in (55, 58):

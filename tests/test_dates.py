@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from geo.dates import normalise_date
-from geo.records import read_records
+from geo.io import read_records
+from geo.io.dates import normalise_date
 
 
 @pytest.mark.parametrize("text, iso", [("2024-03-05", "2024-03-05"), ("2024-03-05 00:00:00.000", "2024-03-05"), ("2024-03-05T10:00Z", "2024-03-05"),

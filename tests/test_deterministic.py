@@ -14,7 +14,7 @@ import folium
 import folium.utilities
 import pytest
 
-from geo.deterministic import deterministic_ids, id_sequence
+from geo.maps.deterministic import deterministic_ids, id_sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,8 +24,8 @@ BUILD = textwrap.dedent(
     import contextlib, sys
     import branca.colormap, folium
     from folium import plugins
-    from geo.deterministic import deterministic_ids
-    from geo.offline import blank_tile_layer
+    from geo.maps.deterministic import deterministic_ids
+    from geo.maps.offline import blank_tile_layer
 
     mode, seed, kind = sys.argv[1:4]
 

@@ -9,11 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import geo.gazetteer as gazetteer_mod
+import geo.gazetteer.cache as gazetteer_mod
 from geo._errors import InputError, RecordError
-from geo.gazetteer import Gazetteer, country_iso3, load_gazetteer
-from geo.gazetteer_sources import GEONAMES_COLUMNS, read_geonames_dump, read_source, read_user_csv, to_iso2
-from geo.textnorm import fold, variant_key
+from geo.gazetteer import Gazetteer, load_gazetteer
+from geo.gazetteer.countries import country_iso3, to_iso2
+from geo.gazetteer.names import fold, variant_key
+from geo.gazetteer.sources import GEONAMES_COLUMNS, read_geonames_dump, read_source, read_user_csv
 
 
 def dump_line(**fields: str) -> str:

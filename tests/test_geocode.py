@@ -12,9 +12,9 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import Point
 
-from geo.geocode import Geocoder, Resolution
-from geo.precision import WherePrec
-from geo.textnorm import fold
+from geo.gazetteer.names import fold
+from geo.geocoding import Geocoder, Resolution
+from geo.io.precision import WherePrec
 
 GEOD = Geod(ellps="WGS84")
 CONTRACT_FIELDS = ("lat", "lon", "status", "reason", "where_prec", "precision", "uncertainty_km", "country", "admin1", "admin1_code",
@@ -523,7 +523,7 @@ def test_geocode_hides_internal_keys_and_reports_problems(geocoder):
 
 
 def test_context_reads_regions_countries_and_places_from_text(geocoder, layers):
-    ctx = geocoder.context({"description": "convoy near Oral, West Kazakhstan", "country": "KZ", "region": "West Kazakhstan region"})
+    ctx = geocoder.resolver.context({"description": "convoy near Oral, West Kazakhstan", "country": "KZ", "region": "West Kazakhstan region"})
     zap = int(np.flatnonzero(layers.admin1["iso_3166_2"].to_numpy() == "KZ-ZAP")[0])
     assert ctx.countries == {"KAZ"}
     assert ctx.regions == {zap}
@@ -533,13 +533,13 @@ def test_context_reads_regions_countries_and_places_from_text(geocoder, layers):
 
 
 def test_candidates_are_scored_and_sorted(geocoder):
-    plain = geocoder.candidates(fold("Aksay"), geocoder.context({}))
-    ctx = geocoder.context({"description": "convoy near Oral, West Kazakhstan"})
-    ranked = geocoder.candidates(fold("Aksay"), ctx)
+    plain = geocoder.resolver.candidates(fold("Aksay"), geocoder.resolver.context({}))
+    ctx = geocoder.resolver.context({"description": "convoy near Oral, West Kazakhstan"})
+    ranked = geocoder.resolver.candidates(fold("Aksay"), ctx)
     assert ranked[0].country == "KAZ" and ranked[0].name == "Aqsay"
     assert [c.score for c in ranked] == sorted((c.score for c in ranked), reverse=True)
     assert {c.gid for c in plain} == {c.gid for c in ranked}  # context ranks, never invents
     assert all(math.isfinite(c.score) and c.why for c in ranked)
-    only_admin = geocoder.candidates(fold("West Kazakhstan"), geocoder.context({}), sources=("admin1",))
+    only_admin = geocoder.resolver.candidates(fold("West Kazakhstan"), geocoder.resolver.context({}), sources=("admin1",))
     assert only_admin and all(c.source == "admin1" for c in only_admin)
     assert only_admin[0].gid == "KZ-ZAP"

@@ -14,9 +14,9 @@ import pytest
 import shapely
 from shapely.geometry import box, mapping
 
-from geo import layer_build as lb
-from geo.country_codes import iso2_to_iso3, iso3_short_names
-from geo.geodesy import geodesic_length_km
+from geo.gazetteer.countries import iso2_to_iso3, iso3_short_names
+from geo.layers import build as lb
+from geo.spatial.geodesy import geodesic_length_km
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shapely
 from shapely.geometry import LineString
 
-from geo.layer_build import ADMIN1_FILE
+from geo.layers.files import ADMIN1_FILE
 
 
 def _containing(frame, point):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import shapely
 
-from geo.map_records import KM_SCALE, _border_columns, _date_codes, encoded, packed
+from geo.maps.records import KM_SCALE, _border_columns, _date_codes, encoded, packed
 
 
 def unpacked(column: dict) -> np.ndarray:

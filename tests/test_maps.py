@@ -25,15 +25,15 @@ import numpy as np
 import pytest
 import shapely
 from pyproj import Geod
+from synthetic import BOX, TYPES, synthetic_records  # noqa: F401  (re-exported for the browser tests)
 
 from geo import settings
-from geo.geocode import Geocoder
-from geo.map_bands import geodesic_buffer
+from geo.geocoding import Geocoder
+from geo.io import read_records
 from geo.maps import CLUSTER_MAX, MARKERS_MAX, MapOptions, build_map, fragment_html, map_html
-from geo.offline import assert_offline
-from geo.proximity import border_distance, border_index, select_borders
-from geo.records import read_records
-from geo.synthetic import BOX, TYPES, synthetic_records  # noqa: F401  (re-exported for the browser tests)
+from geo.maps.bands import geodesic_buffer
+from geo.maps.offline import assert_offline
+from geo.spatial.proximity import border_distance, border_index, select_borders
 
 ROOT = Path(__file__).resolve().parent.parent
 GEOD = Geod(ellps="WGS84")
@@ -113,10 +113,10 @@ def test_map_html_is_byte_identical_for_same_input():
 _SUBPROCESS = """
 import hashlib, sys
 from geo import settings
-from geo.geocode import Geocoder
+from geo.geocoding import Geocoder
 from geo.maps import MapOptions, map_html
-from geo.proximity import border_distance
-from geo.records import read_records
+from geo.spatial.proximity import border_distance
+from geo.io import read_records
 g = Geocoder()
 frame = border_distance(g.geocode(read_records(settings.DEFAULT_INCIDENTS).records), "KAZ-RUS")
 page = map_html(frame, g.layers, MapOptions(title="t", border="KAZ-RUS", offline=True))

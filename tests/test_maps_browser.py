@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import CHROMIUM  # noqa: E402
+from page_probes import CANVAS_TARGET
 from test_maps import bundled_frame, geocoded, geocoder, synthetic_records
-from test_offline import Watched, assets, png_colours, watched_page  # noqa: F401 - assets is a fixture
+from test_offline import Watched, png_colours, watched_page
 
 from geo.cli.main import cli
+from geo.io.dates import date_range
 from geo.maps import CLUSTER_MAX, MapOptions, fragment_html, map_html, save_html
-from geo.page_probes import CANVAS_TARGET
-from geo.query import date_range
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing (Debian package chromium)")
 
@@ -212,7 +212,7 @@ def test_screenshot_is_not_blank(browser, bundled_map):
 # --------------------------------------------------------------------------- record text is data
 
 
-def test_injected_markup_does_not_execute(browser, assets, tmp_path):  # noqa: F811
+def test_injected_markup_does_not_execute(browser, assets, tmp_path):
     a, b = synthetic_records(2, seed=21, prefix="pwn")
     records = [{**a, "title": SCRIPT_PWN, "description": IMG_PWN, "place": IMG_PWN},
                {**b, "title": IMG_PWN, "description": SCRIPT_PWN, "source": SCRIPT_PWN},
@@ -264,14 +264,14 @@ def single_map(browser, path: Path) -> Iterator[tuple[Watched, int | None]]:
         watched.page.close()
 
 
-def test_backtick_in_title_keeps_the_map_working(browser, assets, tmp_path):  # noqa: F811
+def test_backtick_in_title_keeps_the_map_working(browser, assets, tmp_path):
     with single_map(browser, _one_record_map(tmp_path, title="Crash at `Aktau` airport")) as (watched, count):
         assert watched.errors == [] and count == 1
         watched.page.locator(MARKERS).click()
         assert "Title\tCrash at `Aktau` airport" in watched.page.inner_text(".leaflet-popup-content")
 
 
-def test_template_placeholder_in_description_does_not_execute(browser, assets, tmp_path):  # noqa: F811
+def test_template_placeholder_in_description_does_not_execute(browser, assets, tmp_path):
     with single_map(browser, _one_record_map(tmp_path, description="${window.__pwned=4}")) as (watched, count):
         assert count == 1
         assert watched.page.evaluate("typeof window.__pwned") == "undefined"
@@ -279,7 +279,7 @@ def test_template_placeholder_in_description_does_not_execute(browser, assets, t
         assert "Description\t${window.__pwned=4}" in watched.page.inner_text(".leaflet-popup-content")
 
 
-def test_backslash_backtick_in_description_keeps_the_map_working(browser, assets, tmp_path):  # noqa: F811
+def test_backslash_backtick_in_description_keeps_the_map_working(browser, assets, tmp_path):
     with single_map(browser, _one_record_map(tmp_path, description="path C:\\\\`temp`")) as (watched, count):
         assert watched.errors == [] and count == 1
 
@@ -292,7 +292,7 @@ PAINTED = """() => { const c = document.querySelector('.leaflet-incmapPoints-pan
     for (let i = 3; i < d.length; i += 4) if (d[i]) n++; return n; }"""
 
 
-def test_canvas_map_counts_and_opens_popups(browser, assets, tmp_path):  # noqa: F811
+def test_canvas_map_counts_and_opens_popups(browser, assets, tmp_path):
     n = 6000
     assert n > CLUSTER_MAX
     records = synthetic_records(n - 1, seed=6000)
@@ -366,7 +366,7 @@ def test_fragment_renders_inside_its_iframe(browser, bundled_map, tmp_path):
         assert watched.page.evaluate("typeof window.incmapIncidentCount") == "undefined"  # the page itself is untouched
 
 
-def test_empty_map_opens_clean(browser, assets, tmp_path):  # noqa: F811
+def test_empty_map_opens_clean(browser, assets, tmp_path):
     path = write_map([], tmp_path / "empty.html", border="KAZ-RUS")
     with watched_page(browser) as watched:
         open_map(watched, path)
@@ -375,7 +375,7 @@ def test_empty_map_opens_clean(browser, assets, tmp_path):  # noqa: F811
         assert watched.page.locator(".leaflet-control-layers").count() == 1
 
 
-def test_html_escape_round_trip_in_popup_is_exact(browser, assets, tmp_path):  # noqa: F811
+def test_html_escape_round_trip_in_popup_is_exact(browser, assets, tmp_path):
     """Characters HTML cares about come out in the popup exactly as written."""
     text = 'Tom & Jerry\'s "quote" <b>bold</b> 5 < 6 > 4 &amp;'
     with single_map(browser, _one_record_map(tmp_path, title=text)) as (watched, count):
@@ -386,7 +386,7 @@ def test_html_escape_round_trip_in_popup_is_exact(browser, assets, tmp_path):  #
     watched.assert_clean()
 
 
-def test_shared_footprint_counts_every_incident(browser, assets, tmp_path):  # noqa: F811
+def test_shared_footprint_counts_every_incident(browser, assets, tmp_path):
     from test_maps import shared_region_records
 
     records = shared_region_records(40)
@@ -407,7 +407,7 @@ def test_shared_footprint_counts_every_incident(browser, assets, tmp_path):  # n
         assert page.evaluate(COUNT_LAYERS, map_id)[0] == 1  # only the riot is in range
 
 
-def test_click_inside_a_region_level_incident_opens_its_popup(browser, assets, tmp_path):  # noqa: F811
+def test_click_inside_a_region_level_incident_opens_its_popup(browser, assets, tmp_path):
     path = write_map([{"id": "r1", "place": "West Kazakhstan region", "type": "protest", "title": "Rally in the region"}], tmp_path / "region.html")
     with watched_page(browser) as watched:
         map_id = open_map(watched, path)

@@ -21,24 +21,14 @@ import folium
 import pytest
 from folium import plugins
 
-from geo import offline_assets as oa
 from geo._errors import IncmapError
-from geo.offline import assert_offline, blank_tile_layer, blank_tile_url, inline_assets
+from geo.maps import assets as oa
+from geo.maps.offline import assert_offline, blank_tile_layer, blank_tile_url, inline_assets
 
 ROOT = Path(__file__).resolve().parent.parent
 FETCH = ROOT / "scripts" / "fetch_assets.py"
 DOT_CLASS = "incmap-test-dot"
 POPUP_TEXT = "Incident Alpha & co"
-
-
-@pytest.fixture(scope="session")
-def assets() -> Path:
-    """The asset cache, filled by scripts/fetch_assets.py if it is missing or incomplete (a no-op when complete)."""
-    directory = oa.assets_dir()
-    proc = subprocess.run([sys.executable, str(FETCH), "--quiet"], capture_output=True, text=True)
-    if proc.returncode != 0:
-        pytest.fail(f"scripts/fetch_assets.py failed: {proc.stderr.strip() or proc.stdout.strip()}")
-    return directory
 
 
 def build_map() -> folium.Map:

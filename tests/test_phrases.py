@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from geo.phrases import Interpretation, Kind, normalise, parse
-from geo.textnorm import fold
+from geo.gazetteer.names import fold
+from geo.geocoding.phrases import Interpretation, Kind, normalise, parse
 
 
 def first(text: str) -> Interpretation:

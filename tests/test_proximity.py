@@ -9,8 +9,8 @@ import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry import LineString, Point
 
-from geo.geodesy import geodesic_distance_km
-from geo.proximity import border_distance, border_index, select_borders
+from geo.spatial.geodesy import geodesic_distance_km
+from geo.spatial.proximity import border_distance, border_index, select_borders
 
 
 def _aeqd_reference(lon: float, lat: float, lines) -> float:

@@ -8,9 +8,9 @@ import geopandas as gpd
 import pytest
 from click.testing import CliRunner
 
-from geo import query as q
 from geo.cli.main import cli
-from geo.footprint import geodesic_circle
+from geo.geocoding.footprint import geodesic_circle
+from geo.spatial import query as q
 
 
 def _frame(layers, place):

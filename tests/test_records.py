@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from geo._errors import InputError, RecordError
-from geo.records import LINE_KEY, PROBLEM_KEY, read_records
+from geo.io.records import LINE_KEY, PROBLEM_KEY, read_records
 
 CYRILLIC_PLACES = ["Уральск", "Актау", "Атырау", "Актобе", "Костанай", "Павлодар", "Семей", "Харьков"]
 

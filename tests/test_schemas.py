@@ -12,9 +12,9 @@ import pytest
 import shapely
 from pyproj import Geod
 
-from geo.geocode import Geocoder
-from geo.records import read_records
-from geo.schemas import alias_columns, given_precision
+from geo.geocoding import Geocoder
+from geo.io import read_records
+from geo.io.schemas import alias_columns, given_precision
 
 GEOD = Geod(ellps="WGS84")
 ACLED_COLUMNS = ["event_id_cnty", "event_date", "event_type", "country", "admin1", "location", "latitude", "longitude", "geo_precision", "notes"]

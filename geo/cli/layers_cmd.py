@@ -38,7 +38,7 @@ def layers(country: str | None, all_borders: bool) -> None:
 
 def _close_codes(code: str, lay) -> str:
     """A hint listing valid ISO3 codes or country names close to what the user typed."""
-    from geo.suggest import close_matches
+    from geo._errors import close_matches
 
     labels = {row.iso3: f"{row.iso3} ({row.name})" for row in lay.countries.itertuples()}
     by_code = [labels[c] for c in close_matches(code.upper(), list(labels), limit=3)]

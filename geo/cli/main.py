@@ -1,13 +1,21 @@
-"""The ``incmap`` click group: global ``--debug`` and one-line errors instead of tracebacks."""
+"""The ``incmap`` click group: global ``--debug``, one-line errors instead of tracebacks, and the exit codes.
+
+Exit codes: 0 done; 1 a user or data error (its one-line message says what and how to fix it);
+2 a usage error (click's message); 70 an internal error (a bug: ``--debug`` shows the traceback);
+130 interrupted (Ctrl-C).
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 
 from geo import __version__
 from geo._errors import IncmapError
+
+EXIT_USER_ERROR, EXIT_INTERNAL_ERROR, EXIT_INTERRUPTED = 1, 70, 130
 
 
 class IncmapGroup(click.Group):
@@ -18,12 +26,23 @@ class IncmapGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except KeyboardInterrupt:
+            click.echo("incmap: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:  # the reader of our output went away (`incmap geocode x.csv | head`)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_USER_ERROR)
         except Exception as exc:  # noqa: BLE001 - the one place every failure is turned into a message
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            message = str(exc) if isinstance(exc, IncmapError) else f"{type(exc).__name__}: {exc} (run with --debug for details)"
-            click.echo(f"incmap: error: {message.splitlines()[0] if message else type(exc).__name__}", err=True)
-            sys.exit(1 if isinstance(exc, IncmapError) else 2)
+            if isinstance(exc, IncmapError):
+                message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                click.echo(f"incmap: error: {message}", err=True)
+                sys.exit(EXIT_USER_ERROR)
+            detail = (str(exc).splitlines() or [""])[0][:200]
+            click.echo(f"incmap: error: internal error ({type(exc).__name__}: {detail}); this is a bug in incmap: "
+                       f"run again with `incmap --debug ...` to see the traceback, and report it", err=True)  # fmt: skip
+            sys.exit(EXIT_INTERNAL_ERROR)
 
 
 @click.group(cls=IncmapGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -37,10 +56,12 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 def _register() -> None:
     """Attach the subcommands (each lives in its own module)."""
-    from geo.cli.geocode_cmd import geocode, locate
+    from geo.cli.geocode_cmd import geocode
     from geo.cli.layers_cmd import layers
-    from geo.cli.map_cmd import map_, snapshot
+    from geo.cli.locate_cmd import locate
+    from geo.cli.map_cmd import map_
     from geo.cli.query_cmd import query
+    from geo.cli.snapshot_cmd import snapshot
 
     for command in (layers, geocode, locate, query, map_, snapshot):
         cli.add_command(command)

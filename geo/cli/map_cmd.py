@@ -1,4 +1,4 @@
-"""``incmap map`` and ``incmap snapshot``: render incidents as an interactive HTML map, or a map as a PNG."""
+"""``incmap map``: render incidents as an interactive HTML map and list them with a summary."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 import numpy as np
 
-from geo.cli.options import encoding_opt, gazetteer_opt, strict_opt
-from geo.config import gazetteers_with_config
+from geo.cli.options import border_opt, output_opt, reading_options
+from geo.cli.report import problem_reporter, status_summary
 
 #: Records listed one per line after a map (the rest are counted; unresolved ones are listed first among them).
 TABLE_MAX = 50
@@ -35,39 +35,8 @@ def _listed_rows(frame) -> list[int]:
     return first + [int(i) for i in later]
 
 
-@click.command(name="map")
-@click.argument("input_path", metavar="[INPUT]", required=False, type=click.Path(dir_okay=False))
-@click.option("-o", "--output", default="maps_out/incidents.html", show_default=True, type=click.Path(dir_okay=False), help="HTML file to write.")
-@click.option("--title", default=None, help="Map title (default: from the input file name).")
-@click.option("--border", "border_sel", help="Border to highlight, band and measure against (KAZ-RUS, or KAZ for all of Kazakhstan's).")
-@click.option("--bands", default="25,50,100", show_default=True, callback=_bands, help="Distance bands (km) along --border.")
-@click.option("--offline", "--self-contained", "offline", is_flag=True, help="One HTML file with every asset inlined and no tiles.")
-@click.option("--fragment", is_flag=True, help="Write an embeddable snippet (iframe srcdoc) instead of a full page.")
-@click.option("--png", "png", type=click.Path(dir_okay=False), help="Also render a static PNG (headless Chromium).")
-@strict_opt
-@encoding_opt
-@gazetteer_opt
-def map_(input_path, output, title, border_sel, bands, offline, fragment, png, strict, encoding, gazetteers) -> None:
-    """Render INPUT (default: the bundled incidents) as an interactive HTML map and print a summary."""
-    from geo import settings
-    from geo.cli.geocode_cmd import report_problems, status_summary
-    from geo.geocode import Geocoder
-    from geo.layers import load_layers
-    from geo.maps import MapOptions, fragment_html, map_html, save_html
-    from geo.proximity import border_distance, select_borders
-    from geo.records import read_records
-
-    if border_sel:
-        select_borders(load_layers().borders, border_sel)  # unknown code: one-line error before any work
-    path = input_path or settings.DEFAULT_INCIDENTS
-    records = read_records(path, encoding=encoding, strict=strict)
-    report_problems(records.problems)
-    geocoder = Geocoder(extra_gazetteers=gazetteers_with_config(gazetteers), progress=True)
-    frame = border_distance(geocoder.geocode(records.records), border_sel)
-    options = MapOptions(title=title or ("incmap: bundled incidents" if input_path is None else f"incmap: {Path(path).name}"),
-                         border=border_sel, bands=bands, offline=offline or fragment)  # fmt: skip
-    page = map_html(frame, geocoder.layers, options)
-    written = save_html(fragment_html(page) if fragment else page, output)
+def _list_records(frame, to_stderr: bool) -> None:
+    """One line per listed record: id, status, point, precision, country, border distance, what it matched."""
     listed = _listed_rows(frame)
     for row in frame.iloc[listed].itertuples():
         located = row.lat is not None and row.lat == row.lat
@@ -75,29 +44,48 @@ def map_(input_path, output, title, border_sel, bands, offline, fragment, png, s
         prec = row.where_prec if located else "-"
         dist = f"{row.border_km:7.1f} km {row.border}" if located and row.border_km == row.border_km else "-"
         click.echo(f"{str(row.id)[:40]:<40} {str(row.status):<10} {where}  prec {prec}  {str(row.country or '-'):<4} {dist:<18} "
-                   f"{str(row.matched_name or row.reason)[:36]}")  # fmt: skip
+                   f"{str(row.matched_name or row.reason)[:36]}", err=to_stderr)  # fmt: skip
     if len(listed) < len(frame):
         click.echo(f"... {len(frame) - len(listed):,} more records not listed (all are on the map; "
-                   f"`incmap geocode INPUT -o out.csv` writes every one)")  # fmt: skip
+                   f"`incmap geocode INPUT -o out.csv` writes every one)", err=to_stderr)  # fmt: skip
+
+
+@click.command(name="map")
+@click.argument("input_path", metavar="[INPUT]", required=False, type=click.Path(dir_okay=False, allow_dash=True))
+@output_opt(default="maps_out/incidents.html")
+@click.option("--title", default=None, help="Map title (default: from the input file name).")
+@border_opt
+@click.option("--bands", default="25,50,100", show_default=True, callback=_bands, help="Distance bands (km) along --border.")
+@click.option("--offline", "--self-contained", "offline", is_flag=True, help="One HTML file with every asset inlined and no tiles.")
+@click.option("--fragment", is_flag=True, help="Write an embeddable snippet (iframe srcdoc) instead of a full page.")
+@click.option("--png", "png", type=click.Path(dir_okay=False), help="Also render a static PNG (headless Chromium).")
+@reading_options
+def map_(input_path, output, title, border_sel, bands, offline, fragment, png, strict, encoding, gazetteers, quiet) -> None:
+    """Render INPUT (default: the bundled incidents; '-' for stdin) as an interactive HTML map and print a summary."""
+    from geo import settings
+    from geo.maps import MapOptions, fragment_html, map_html, save_html
+    from geo.pipeline import load_incidents
+
+    source = input_path or settings.DEFAULT_INCIDENTS
+    incidents = load_incidents(source, encoding=encoding, strict=strict, gazetteers=gazetteers, border=border_sel,
+                               progress=not quiet, report=problem_reporter(quiet))  # fmt: skip
+    frame = incidents.frame
+    name = "standard input" if input_path == "-" else Path(source).name
+    options = MapOptions(title=title or ("incmap: bundled incidents" if input_path is None else f"incmap: {name}"),
+                         border=border_sel, bands=bands, offline=offline or fragment)  # fmt: skip
+    page = map_html(frame, incidents.layers, options)
+    written = save_html(fragment_html(page) if fragment else page, output)
+    to_stdout = written is None
+    if not quiet:
+        _list_records(frame, to_stderr=to_stdout)
     if png:
-        from geo.snapshot import snapshot
+        if to_stdout:
+            raise click.UsageError("--png needs the map in a file: give -o MAP.html")
+        from geo.maps.snapshot import snapshot
 
         snapshot(written, Path(png))
     precs = collections.Counter(int(p) for p in frame["where_prec"].dropna())
     by_prec = ", ".join(f"prec {k}: {v}" for k, v in sorted(precs.items()))
     mode = "offline, self-contained" if options.offline else "online tiles"
-    click.echo(f"summary: {status_summary(frame)} ({by_prec}); {len(records.problems)} bad rows; map ({mode}) written to {written}"
-               + (f"; PNG {png}" if png else ""))  # fmt: skip
-
-
-@click.command()
-@click.argument("html_path", metavar="MAP.html", type=click.Path(exists=True, dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="PNG file to write.")
-@click.option("--width", default=1400, show_default=True)
-@click.option("--height", default=900, show_default=True)
-def snapshot(html_path: str, output: str, width: int, height: int) -> None:
-    """Render MAP.html to a static PNG with headless Chromium (for PDF/Word reports)."""
-    from geo.snapshot import snapshot as take
-
-    info = take(Path(html_path), Path(output), width, height)
-    click.echo(f"summary: {output} written ({info['bytes']:,} bytes, {width}x{height}, rendered in {info['seconds']:.1f} s)")
+    click.echo(f"summary: {status_summary(frame)} ({by_prec}); {len(incidents.problems)} bad rows; map ({mode}) written to "
+               f"{written or 'standard output'}" + (f"; PNG {png}" if png else ""), err=to_stdout)  # fmt: skip

@@ -1,14 +1,66 @@
-"""Options shared by several subcommands, defined once so every command spells them the same way."""
+"""Options shared by several subcommands, defined once so every command spells and explains them the same way.
+
+``-`` means standard input for INPUT and standard output for ``-o``.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-output_opt = click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file; format from its extension.")
+from geo._errors import InputError
+
+#: Formats each output file extension stands for.
+SUFFIX_FORMATS = {".geojson": "geojson", ".json": "geojson", ".csv": "csv", ".gpkg": "gpkg", ".txt": "table", ".html": "html", ".htm": "html"}
+
+
+
+def output_opt(default: str | None = None, required: bool = False):
+    """``-o/--output`` (a command that always writes a file gives its default, or requires it)."""
+    return click.option("-o", "--output", default=default, show_default=default is not None, required=required,
+                        type=click.Path(dir_okay=False, allow_dash=True),
+                        help="Output file ('-' for standard output); its extension gives the format unless --format says.")  # fmt: skip
+
+
 strict_opt = click.option("--strict", is_flag=True, help="Fail on the first bad row instead of reporting it and going on.")
 encoding_opt = click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of the input file.")
+quiet_opt = click.option("-q", "--quiet", is_flag=True, help="No progress bars, per-row warnings or record listings: only errors and the summary line.")
+border_opt = click.option("--border", "border_sel", metavar="SELECTION",
+                          help="One border (KAZ-RUS), one country's borders (KAZ), or several, comma-separated: "
+                               "distances are measured to these, and maps highlight and band them.")  # fmt: skip
 gazetteer_opt = click.option(
     "--gazetteer", "gazetteers", multiple=True, type=click.Path(dir_okay=False),
     help="Extra places: a GeoNames dump (KZ.txt, allCountries.txt) or a CSV with name,lat,lon. Repeatable; "
     "also settable as `gazetteers = [...]` in incmap.toml or ~/.config/incmap/config.toml.",
 )  # fmt: skip
+
+
+def reading_options(command):
+    """The options of every command that reads and geocodes records: --strict, --encoding, --gazetteer, -q."""
+    for option in (quiet_opt, gazetteer_opt, encoding_opt, strict_opt):
+        command = option(command)
+    return command
+
+
+input_arg = click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False, allow_dash=True))
+
+
+def format_opt(*choices: str):
+    """``--format`` limited to the formats a command writes (the help text is the same everywhere)."""
+    return click.option("--format", "fmt", type=click.Choice(choices),
+                        help="Output format (default: from the -o file's extension; on standard output the command's default).")  # fmt: skip
+
+
+def output_format(output: str | None, fmt: str | None, stdout_default: str, allowed: tuple[str, ...]) -> str:
+    """The format to write: ``--format`` and the ``-o`` extension must agree; a usage error says when they do not."""
+    if output in (None, "-"):
+        return fmt or stdout_default
+    by_suffix = SUFFIX_FORMATS.get(Path(output).suffix.lower())
+    if fmt and by_suffix and by_suffix != fmt:
+        raise click.UsageError(f"--format {fmt} disagrees with the extension of -o {output}; change one of them")
+    chosen = fmt or by_suffix
+    if chosen not in allowed:
+        suffixes = ", ".join(s for s, f in SUFFIX_FORMATS.items() if f in allowed)
+        raise InputError(f"{output}: unknown output format {Path(output).suffix or '(no extension)'!r}; use {suffixes} (or --format)")
+    return chosen

@@ -1,0 +1,183 @@
+"""The place gazetteer in memory: parallel numpy columns plus folded-name and variant-key indexes.
+
+Built from place rows (:mod:`geo.gazetteer.sources`) by :func:`build_gazetteer`; cached on disk by
+:mod:`geo.gazetteer.cache`.
+"""
+
+from __future__ import annotations
+
+import sys
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from tqdm import tqdm
+
+from geo._errors import RecordError
+from geo.gazetteer.fuzzy import FuzzyIndex
+from geo.gazetteer.names import fold, variant_key
+from geo.gazetteer.sources import PlaceRow
+
+_EMPTY_ROWS = np.empty(0, dtype=np.int32)
+_EMPTY_ROWS.setflags(write=False)
+
+
+class KeyIndex(Mapping[str, np.ndarray]):
+    """Sorted keys with CSR row lists: a read-only mapping that pickles compactly and loads fast."""
+
+    __slots__ = ("keys", "offsets", "rows")
+
+    def __init__(self, keys: list[str], offsets: np.ndarray, rows: np.ndarray) -> None:
+        self.keys, self.offsets, self.rows = keys, offsets, rows
+        self.rows.setflags(write=False)
+
+    @classmethod
+    def from_groups(cls, keys: list[str], group: np.ndarray, rows: np.ndarray, rank: np.ndarray) -> KeyIndex:
+        """Index (group id -> row) pairs; each key's rows deduplicated and ordered by rank, then row."""
+        order = np.lexsort((rows, rank[rows], group))
+        group, rows = group[order], rows[order]
+        keep = np.ones(len(group), dtype=bool)
+        keep[1:] = (group[1:] != group[:-1]) | (rows[1:] != rows[:-1])
+        group, rows = group[keep], rows[keep]
+        offsets = np.zeros(len(keys) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(group, minlength=len(keys)), out=offsets[1:])
+        return cls(keys, offsets, rows.astype(np.int32))
+
+    def get_rows(self, key: str) -> np.ndarray:
+        """Rows filed under key (a read-only view), empty if none."""
+        i = bisect_left(self.keys, key)
+        if i < len(self.keys) and self.keys[i] == key:
+            return self.rows[self.offsets[i] : self.offsets[i + 1]]
+        return _EMPTY_ROWS
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        rows = self.get_rows(key)
+        if not len(rows):
+            raise KeyError(key)
+        return rows
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and len(self.get_rows(key)) > 0
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+@dataclass
+class Gazetteer:
+    """Places as parallel numpy columns plus name indexes; row i of every column is one place."""
+
+    ids: np.ndarray  # object: "geonames:<id>" or "user:<stem>:<line>"
+    names: np.ndarray  # object: primary name as written
+    lat: np.ndarray  # float64
+    lon: np.ndarray  # float64
+    country: np.ndarray  # <U2 ISO-2, "" unknown
+    admin1: np.ndarray  # object: "KZ.07" style admin1 key, "" unknown
+    fclass: np.ndarray  # <U1 GeoNames feature class, "" unknown
+    fcode: np.ndarray  # object: GeoNames feature code (user rows: their kind)
+    population: np.ndarray  # int64
+    names_index: KeyIndex  # fold(name or alt name) -> rows, most populous first
+    variants_index: KeyIndex  # variant_key(fold(...)) -> rows, most populous first
+    problems: list[RecordError] = field(default_factory=list)
+    from_cache: bool = False
+    _fuzzy: FuzzyIndex | None = field(default=None, repr=False, compare=False)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def lookup(self, folded: str) -> np.ndarray:
+        """Rows whose name or alternate name folds to exactly `folded` (pass fold(text)), most populous first."""
+        return self.names_index.get_rows(folded)
+
+    def lookup_variant(self, key: str) -> np.ndarray:
+        """Rows whose folded name has this variant_key, most populous first."""
+        return self.variants_index.get_rows(key)
+
+    def all_keys(self) -> Sequence[str]:
+        """Every folded name, sorted; a shared list for fuzzy matching, do not modify."""
+        return self.names_index.keys
+
+    def all_variant_keys(self) -> Sequence[str]:
+        """Every variant key, sorted; a shared list, do not modify."""
+        return self.variants_index.keys
+
+    def fuzzy_index(self) -> FuzzyIndex:
+        """The fuzzy index over every folded name, built on first use and held (and freed) with the gazetteer."""
+        if self._fuzzy is None:
+            self._fuzzy = FuzzyIndex(self.all_keys())
+        return self._fuzzy
+
+    def record(self, row: int) -> dict[str, object]:
+        """One place as a plain dict, for display and tests."""
+        return {
+            "id": self.ids[row],
+            "name": self.names[row],
+            "lat": float(self.lat[row]),
+            "lon": float(self.lon[row]),
+            "country": str(self.country[row]),
+            "admin1": self.admin1[row],
+            "fclass": str(self.fclass[row]),
+            "fcode": self.fcode[row],
+            "population": int(self.population[row]),
+        }
+
+
+def build_gazetteer(sources: Iterable[tuple[str, Iterable[PlaceRow]]], progress: bool = True) -> Gazetteer:
+    """Build a Gazetteer from (label, rows) sources, folding every name once (progress bar on stderr)."""
+    cols: dict[str, list] = {k: [] for k in PlaceRow._fields if k != "alt_names"}
+    pair_keys: list[str] = []
+    pair_rows: list[int] = []
+    folded_cache: dict[str, str] = {}
+    row = 0
+    for label, rows in sources:
+        for place in tqdm(rows, desc=f"gazetteer: {label}", unit=" places", file=sys.stderr, disable=not progress):
+            for k in cols:
+                cols[k].append(getattr(place, k))
+            for raw in (place.name, *place.alt_names):
+                key = folded_cache.get(raw)
+                if key is None:
+                    key = folded_cache[raw] = fold(raw)
+                if key:
+                    pair_keys.append(key)
+                    pair_rows.append(row)
+            row += 1
+    del folded_cache
+
+    population = np.asarray(cols["population"], dtype=np.int64)
+    rank = -population  # most populous first within a key
+    rows_arr = np.asarray(pair_rows, dtype=np.int64)
+
+    keys = sorted(set(pair_keys))
+    position = {k: i for i, k in enumerate(keys)}
+    group = np.fromiter((position[k] for k in pair_keys), dtype=np.int64, count=len(pair_keys))
+    del pair_keys, pair_rows, position
+    names_index = KeyIndex.from_groups(keys, group, rows_arr, rank)
+
+    # Variant index: map each folded key to its variant, then regroup the deduplicated pairs.
+    variant_of = [variant_key(k) for k in tqdm(keys, desc="gazetteer: variant keys", unit=" keys",
+                                                file=sys.stderr, disable=not progress)]  # fmt: skip
+    vkeys = sorted(set(variant_of))
+    vposition = {k: i for i, k in enumerate(vkeys)}
+    vgroup_of_key = np.fromiter((vposition[v] for v in variant_of), dtype=np.int64, count=len(variant_of))
+    key_group = np.repeat(np.arange(len(keys)), np.diff(names_index.offsets))
+    variants_index = KeyIndex.from_groups(
+        vkeys, vgroup_of_key[key_group], names_index.rows.astype(np.int64), rank
+    )
+
+    return Gazetteer(
+        ids=np.asarray(cols["id"], dtype=object),
+        names=np.asarray(cols["name"], dtype=object),
+        lat=np.asarray(cols["lat"], dtype=np.float64),
+        lon=np.asarray(cols["lon"], dtype=np.float64),
+        country=np.asarray(cols["country"], dtype="<U2"),
+        admin1=np.asarray(cols["admin1"], dtype=object),
+        fclass=np.asarray(cols["fclass"], dtype="<U1"),
+        fcode=np.asarray(cols["fcode"], dtype=object),
+        population=population,
+        names_index=names_index,
+        variants_index=variants_index,
+    )

@@ -1,0 +1,178 @@
+"""Name indexes over the admin-1 and country layers, in every language and spelling they carry.
+
+"Westkasachstan", "Западно-Казахстанская область", "West Kazakhstan" and "Ural'sk" (Natural
+Earth's alternate name) all lead to the same admin-1 row. Type words ("oblast", "region") are
+also stripped so that "Kaluga region" and "Калужская область" meet at the bare name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import geopandas as gpd
+from shapely.geometry.base import BaseGeometry
+
+from geo import settings
+from geo._errors import IncmapError, close_matches
+from geo.gazetteer.fuzzy import FuzzyIndex
+from geo.gazetteer.names import fold, variant_key
+
+#: Bump when the index layout or the name rules change, to invalidate cached indexes.
+INDEX_FORMAT = 1
+
+#: Folded type words stripped from admin names to get their bare form.
+_TYPE_WORDS = re.compile(
+    r"\b(oblast|oblasti|oblys|oblysy|region|province|provinz|gebiet|krai|kray|respublika|republic|autonomous|"
+    r"okrug|state|governorate|prefecture|voivodeship|wojewodztwo|county|district|city|federal city|avtonomnaia|"
+    r"autonome|republik|of|the)\b"
+)
+#: Exact match on a key, on a variant key, or fuzzy (score below).
+EXACT, VARIANT = 1.0, 0.93
+#: Match quality of an admin-1 unit's alternate names relative to its official ones.
+ALT_NAME_WEIGHT = 0.85
+
+
+@dataclass(frozen=True)
+class NameHit:
+    """A row whose name matched, with how well (1 exact .. ~0.8 fuzzy) and which key matched."""
+
+    row: int
+    quality: float
+    key: str
+
+
+def _table() -> defaultdict:
+    """An empty key -> {row: weight} table (a module-level factory, so indexes pickle)."""
+    return defaultdict(dict)
+
+
+@dataclass
+class NameIndex:
+    """Folded and variant-key lookups from names to row positions of one layer."""
+
+    exact: dict[str, dict[int, float]] = field(default_factory=_table)
+    variant: dict[str, dict[int, float]] = field(default_factory=_table)
+    primary: dict[int, str] = field(default_factory=dict)
+    _fuzzy: FuzzyIndex | None = field(default=None, repr=False)
+
+    def add(self, row: int, names: Iterable[str], weight: float = 1.0) -> None:
+        """Index every spelling of one row; ``weight`` < 1 for weaker spellings (alternate names)."""
+        for name in names:
+            if not isinstance(name, str) or not name.strip():
+                continue
+            self.primary.setdefault(row, name)
+            for key in {fold(name), bare(fold(name))}:
+                if len(key) >= 2:
+                    for table, k in ((self.exact, key), (self.variant, variant_key(key))):
+                        entry = table.setdefault(k, {})
+                        entry[row] = max(weight, entry.get(row, 0.0))
+
+    def find(self, folded: str, fuzzy_cutoff: float = 88.0) -> list[NameHit]:
+        """Rows matching ``folded`` exactly, by variant key, or else fuzzily (best first)."""
+        hits: dict[int, NameHit] = {}
+
+        def offer(table: dict[str, dict[int, float]], key: str, factor: float) -> None:
+            for r, weight in table.get(key, {}).items():
+                quality = factor * weight
+                if r not in hits or hits[r].quality < quality:
+                    hits[r] = NameHit(r, quality, key)
+
+        offer(self.exact, folded, EXACT)
+        offer(self.exact, bare(folded), EXACT * 0.98)
+        if len(variant_key(folded)) >= 3:
+            offer(self.variant, variant_key(folded), VARIANT)
+        if hits or len(folded) < 4 or fuzzy_cutoff > 100:
+            return sorted(hits.values(), key=lambda h: -h.quality)
+        if self._fuzzy is None:
+            self._fuzzy = FuzzyIndex(self.exact.keys())
+        for key, score in self._fuzzy.extract(folded, fuzzy_cutoff):
+            for r, weight in self.exact[key].items():
+                quality = 0.8 * weight * score / 100.0
+                if r not in hits or hits[r].quality < quality:
+                    hits[r] = NameHit(r, quality, key)
+        return sorted(hits.values(), key=lambda h: -h.quality)
+
+
+def bare(folded: str) -> str:
+    """A folded admin name without its type words: "kaluzhskaia oblast" -> "kaluzhskaia"."""
+    return " ".join(_TYPE_WORDS.sub(" ", folded).split()) or folded
+
+
+def admin1_index(admin1: gpd.GeoDataFrame) -> NameIndex:
+    """Index admin-1 units by English, local, alternate and multilingual names and ISO 3166-2 code."""
+    index = NameIndex()
+    for row, unit in enumerate(admin1.itertuples(index=False)):
+        index.add(row, [unit.name_en, unit.name, *json.loads(unit.names or "{}").values()])
+        # Natural Earth's alternate names mix old names with the capital's name ("Ural'sk"): weaker.
+        index.add(row, (unit.alt_names or "").split("|"), weight=ALT_NAME_WEIGHT)
+    return index
+
+
+def country_index(countries: gpd.GeoDataFrame) -> NameIndex:
+    """Index countries by their short English name and every i18n name the layer carries."""
+    index = NameIndex()
+    for row, country in enumerate(countries.itertuples(index=False)):
+        index.add(row, [country.name, *json.loads(country.names or "{}").values()])
+    return index
+
+
+def name_indexes(layers, cache_dir: Path | None = None) -> tuple[NameIndex, NameIndex]:
+    """(admin-1 index, country index) for ``layers``, cached in the user cache keyed by the layer files' hashes."""
+    files = layers.provenance.get("files", {})
+    identity = json.dumps([INDEX_FORMAT, {k: v.get("sha256") for k, v in files.items()}, metadata.version("anyascii")], sort_keys=True)
+    path = Path(cache_dir or settings.CACHE_DIR) / f"admin-names-{hashlib.sha256(identity.encode()).hexdigest()[:20]}.pkl"
+    try:
+        with open(path, "rb") as handle:
+            admin, country = pickle.load(handle)
+        return admin, country
+    except Exception:  # missing, torn or foreign cache: rebuild  # noqa: BLE001
+        pass
+    admin, country = admin1_index(layers.admin1), country_index(layers.countries)
+    for index in (admin, country):
+        index.exact, index.variant = dict(index.exact), dict(index.variant)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as handle:
+            pickle.dump((admin, country), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only cache only costs time
+    return admin, country
+
+
+def country_code_lookup(countries: gpd.GeoDataFrame) -> dict[str, int]:
+    """Row of each country by ISO3 and ISO2 code (upper case), for explicit ``country`` hints."""
+    lookup: dict[str, int] = {}
+    for row, country in enumerate(countries.itertuples(index=False)):
+        lookup[country.iso3] = row
+        if isinstance(country.iso2, str) and len(country.iso2) == 2:
+            lookup.setdefault(country.iso2, row)
+    return lookup
+
+
+def admin_area(text: str, layers) -> BaseGeometry:
+    """Geometry of the admin-1 unit or country ``text`` names (ISO 3166-2, ISO3/ISO2 code, or a name in any
+    language the layers carry); a one-line error listing close names when there is none."""
+    code = text.strip().upper()
+    admin1, countries = layers.admin1, layers.countries
+    if code in set(admin1["iso_3166_2"].dropna()):
+        return admin1.loc[admin1["iso_3166_2"] == code].geometry.union_all()
+    if code in set(countries["iso3"]) or code in set(countries["iso2"].dropna()):
+        return countries.loc[(countries["iso3"] == code) | (countries["iso2"] == code)].geometry.union_all()
+    admin_index, country_index = name_indexes(layers)
+    for index, frame in ((admin_index, admin1), (country_index, countries)):
+        hits = [h for h in index.find(fold(text), fuzzy_cutoff=101) if h.quality >= 0.9]
+        if hits:
+            return frame.geometry.iloc[[h.row for h in hits]].union_all()
+    names = list(admin1["name_en"].dropna()) + list(countries["name"])
+    raise IncmapError(f"--in {text!r}: no such region or country; close names: {', '.join(close_matches(text, names))}")

@@ -1,0 +1,86 @@
+"""Footprint geometry for a resolved place: a point, a geodesic circle, a polygon, or a route line.
+
+Also where the representative point and the uncertainty radius (km) of a footprint come from, and
+how a place read as "near X", "X district", "X steppe" or "30 km north of X" becomes its shape.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+from shapely.geometry import LineString, Point, Polygon
+from shapely.geometry.base import BaseGeometry
+
+from geo.geocoding.phrases import Kind
+from geo.io.precision import DISTRICT_RADIUS_KM, NEAR_RADIUS_KM, WherePrec
+from geo.spatial.geodesy import M_PER_KM, geodesic_distance_km, wgs84
+
+#: Vertices of a geodesic circle polygon.
+CIRCLE_VERTICES = 48
+#: Spacing (km) of vertices when densifying a great-circle route line.
+ROUTE_STEP_KM = 10.0
+#: Radius (km) assumed for a natural area named after a place ("X steppe").
+AREA_RADIUS_KM = 50.0
+
+
+def geodesic_circle(lon: float, lat: float, radius_km: float) -> Polygon:
+    """Polygon of points ``radius_km`` from (lon, lat) on the WGS84 ellipsoid."""
+    azimuths = np.linspace(0.0, 360.0, CIRCLE_VERTICES, endpoint=False)
+    lons, lats, _ = wgs84().fwd(np.full_like(azimuths, lon), np.full_like(azimuths, lat), azimuths, np.full_like(azimuths, radius_km * M_PER_KM))
+    return Polygon(zip(lons, lats))
+
+
+def great_circle_line(points: list[tuple[float, float]]) -> LineString:
+    """A line through (lon, lat) points following the geodesics between them, densified."""
+    coords: list[tuple[float, float]] = []
+    for (lon1, lat1), (lon2, lat2) in zip(points, points[1:]):
+        dist = float(geodesic_distance_km(lon1, lat1, lon2, lat2))
+        n = max(0, int(dist // ROUTE_STEP_KM))
+        inner = wgs84().npts(lon1, lat1, lon2, lat2, n) if n else []
+        coords += [(lon1, lat1), *inner]
+    coords.append(points[-1])
+    return LineString(coords)
+
+
+def line_midpoint(line: LineString) -> Point:
+    """The point halfway along a densified geodesic line (inside the footprint)."""
+    return line.interpolate(0.5, normalized=True)
+
+
+def representative_point(geom: BaseGeometry, preferred: Point | None = None) -> Point:
+    """A point inside ``geom``: ``preferred`` (e.g. Natural Earth's label point) when it is inside."""
+    if preferred is not None and geom.covers(preferred):
+        return preferred
+    if geom.geom_type in ("LineString", "MultiLineString"):
+        return line_midpoint(shapely.line_merge(geom) if geom.geom_type == "MultiLineString" else geom)
+    return geom.representative_point()
+
+
+def uncertainty_km(geom: BaseGeometry, point: Point) -> float:
+    """Radius (km) around ``point`` that covers the footprint: max geodesic distance to its hull."""
+    if geom.geom_type == "Point":
+        return 0.0
+    hull = shapely.convex_hull(geom)
+    coords = shapely.get_coordinates(hull)
+    if len(coords) == 0:
+        return 0.0
+    return float(np.max(geodesic_distance_km(point.x, point.y, coords[:, 0], coords[:, 1])))
+
+
+def place_footprint(lon: float, lat: float, kind: Kind, offset_km: float | None = None,
+                    bearing: float | None = None) -> tuple[BaseGeometry, Point, WherePrec]:  # fmt: skip
+    """Footprint, representative point and precision of a gazetteer place read as ``kind``
+    ("30 km north of X" moves the centre ``offset_km`` along ``bearing``)."""
+    pt = Point(lon, lat)
+    if kind == Kind.NEAR and offset_km:
+        lon2, lat2, _ = wgs84().fwd(lon, lat, bearing or 0.0, offset_km * M_PER_KM)
+        return geodesic_circle(lon2, lat2, NEAR_RADIUS_KM), Point(lon2, lat2), WherePrec.NEAR
+    if kind == Kind.NEAR:
+        return geodesic_circle(lon, lat, NEAR_RADIUS_KM), pt, WherePrec.NEAR
+    if kind == Kind.DISTRICT:
+        return geodesic_circle(lon, lat, DISTRICT_RADIUS_KM), pt, WherePrec.ADMIN2
+    if kind == Kind.AREA:
+        return geodesic_circle(lon, lat, AREA_RADIUS_KM), pt, WherePrec.AREA
+    if kind == Kind.WATER:
+        return pt, pt, WherePrec.WATER
+    return pt, pt, WherePrec.EXACT

@@ -1,0 +1,149 @@
+"""Records in, a GeoDataFrame out: every record geocoded, in input order, with the output contract's fields.
+
+Place names are resolved by :class:`geo.geocoding.resolver.PlaceResolver` (where a place name becomes a footprint);
+coordinates given in the input are drawn at the precision the input states.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import sys
+from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
+
+import geopandas as gpd
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
+from tqdm import tqdm
+
+from geo.gazetteer.index import Gazetteer
+from geo.geocoding.footprint import geodesic_circle, uncertainty_km
+from geo.geocoding.lookup import PlaceLookup
+from geo.geocoding.resolver import PlaceResolver, Resolution
+from geo.io.precision import DISTRICT_RADIUS_KM, NEAR_RADIUS_KM, WherePrec
+from geo.io.records import LINE_KEY, PROBLEM_KEY
+from geo.io.schemas import given_precision
+from geo.layers.load import Layers, load_layers
+
+__all__ = ["OUTPUT_FIELDS", "Geocoder", "Resolution"]
+
+#: Record counts above which geocoding shows a progress bar by default.
+PROGRESS_MIN = 2000
+#: Fields every geocoded record carries (the output contract), in order.
+OUTPUT_FIELDS = ("id", "place", "lat", "lon", "status", "reason", "where_prec", "precision", "uncertainty_km", "country", "admin1",
+                 "admin1_code", "matched_name", "gazetteer_id", "confidence", "candidates", "acled_geo_precision", "approximate",
+                 "input_line", "problems")  # fmt: skip
+
+
+class Geocoder:
+    """Offline geocoder over a gazetteer and the boundary layers: records in, footprints and fields out.
+
+    The gazetteer is loaded on first use: records that come with coordinates need only the layers."""
+
+    def __init__(self, layers: Layers | None = None, gazetteer: Gazetteer | None = None, extra_gazetteers: Sequence[Path | str] = (),
+                 progress: bool = False) -> None:  # fmt: skip
+        self.layers = layers if layers is not None else load_layers()
+        self._gazetteer, self._extra, self._progress = gazetteer, tuple(extra_gazetteers), progress
+        self.lookup = PlaceLookup(self.layers, lambda: self.gaz)
+        self.resolver = PlaceResolver(self.lookup)
+
+    @cached_property
+    def gaz(self) -> Gazetteer:
+        """The gazetteer: the one given, else cities500 plus the extra files, from the user cache."""
+        if self._gazetteer is not None:
+            return self._gazetteer
+        from geo.gazetteer import cache  # looked up at call time, so tests can point it at their own cache
+
+        return cache.load_gazetteer(self._extra, progress=self._progress)
+
+    def resolve(self, place: str, record: dict | None = None) -> Resolution:
+        """Resolve one place phrase in the context of its record (see :class:`PlaceResolver`)."""
+        return self.resolver.resolve(place, record)
+
+    def explain(self, place: str, record: dict | None = None) -> Resolution:
+        """Resolve one place phrase and keep the ranking behind the answer (for ``incmap locate``)."""
+        return self.resolver.explain(place, record)
+
+    def geocode_record(self, record: dict) -> tuple[dict, BaseGeometry | None]:
+        """Output properties and footprint for one input record (input fields pass through)."""
+        props = {k: v for k, v in record.items() if not k.startswith("_")}
+        if _is_number(record.get("lat")) and _is_number(record.get("lon")):
+            res = self.given(float(record["lon"]), float(record["lat"]), given_precision(record), record.get("place"))
+        else:
+            res = self.resolve(record.get("place") if isinstance(record.get("place"), str) else "", record)
+        problems = record.get(PROBLEM_KEY) or []
+        if res.status == "unresolved" and problems and not (isinstance(record.get("place"), str) and record["place"].strip()):
+            res.reason = problems[0]
+        props.update(self._output_fields(res))
+        props["input_line"] = record.get(LINE_KEY)
+        props["problems"] = "; ".join(problems) or None
+        return props, res.geometry
+
+    def given(self, lon: float, lat: float, prec: int | None, place: object = None) -> Resolution:
+        """Coordinates from the input, drawn at the precision the input states (ACLED geo_precision, UCDP where_prec).
+
+        A dataset's region-level event sits on the region's centroid: it becomes the region's polygon, not a pin
+        that looks exact; "near" becomes the 25 km circle, a district a 40 km circle, a country its polygon."""
+        pt, where = Point(lon, lat), WherePrec(prec) if prec else WherePrec.EXACT
+        reason = "coordinates given in the input" + (f" (location precision {int(where)}: {where.label})" if prec else "")
+        res = Resolution("given", pt, pt, where, place if isinstance(place, str) else None, None, 1.0, [], reason=reason)
+        if where in (WherePrec.NEAR, WherePrec.ADMIN2):
+            res.geometry = geodesic_circle(lon, lat, NEAR_RADIUS_KM if where == WherePrec.NEAR else DISTRICT_RADIUS_KM)
+            res.approximate = where == WherePrec.ADMIN2
+        elif where in (WherePrec.ADMIN1, WherePrec.AREA, WherePrec.COUNTRY):
+            admin_row = int(self.lookup.admin1_of([lon], [lat])[0])
+            iso3 = self.lookup.country_of(admin_row)
+            country_row = self.lookup.country_codes.get(iso3) if where == WherePrec.COUNTRY else None
+            source, row = ("country", country_row) if country_row is not None else ("admin1", admin_row)
+            if row >= 0:  # at sea: stays a point
+                res.geometry = self.lookup.unit_footprint(source, row)[0]
+                res.uncertainty_km = uncertainty_km(res.geometry, pt)
+                res.approximate = where == WherePrec.AREA  # "larger than a region": the region is a lower bound
+        return res
+
+    def _output_fields(self, res: Resolution) -> dict:
+        """The geocoding contract's fields for a Resolution."""
+        out = {"lat": None, "lon": None, "status": res.status, "reason": res.reason, "where_prec": None, "precision": None,
+               "uncertainty_km": None, "country": None, "admin1": None, "admin1_code": None, "matched_name": res.matched_name,
+               "gazetteer_id": res.gazetteer_id, "confidence": round(res.confidence, 3), "candidates": res.candidates,
+               "acled_geo_precision": None, "approximate": res.approximate}  # fmt: skip
+        if res.geometry is None or res.point is None:
+            return out
+        lookup = self.lookup
+        admin_row = int(lookup.admin1_of([res.point.x], [res.point.y])[0])
+        out.update(
+            lat=round(res.point.y, 6), lon=round(res.point.x, 6), where_prec=int(res.where_prec), precision=res.where_prec.label,
+            uncertainty_km=round(res.uncertainty_km if res.uncertainty_km is not None else uncertainty_km(res.geometry, res.point), 3),
+            acled_geo_precision=res.where_prec.acled,
+            country=lookup.country_of(admin_row) or None,
+            admin1=lookup.admin1_names[admin_row] if admin_row >= 0 else None,
+            admin1_code=(lookup.admin1_code[admin_row] if admin_row >= 0 and isinstance(lookup.admin1_code[admin_row], str) else None),
+        )  # fmt: skip
+        if res.where_prec >= WherePrec.COUNTRY:
+            out.update(admin1=None, admin1_code=None)  # a country-wide footprint has no region
+        if res.where_prec == WherePrec.COUNTRY and res.gazetteer_id:
+            out["country"] = res.gazetteer_id
+        return out
+
+    def geocode(self, records: Sequence[dict], progress: bool | None = None) -> gpd.GeoDataFrame:
+        """Geocode records into a GeoDataFrame (EPSG:4326), one row per record, in input order.
+
+        ``progress`` shows a bar on stderr (default: when there are more than PROGRESS_MIN records)."""
+        rows, geoms = [], []
+        show = len(records) > PROGRESS_MIN if progress is None else progress
+        for record in tqdm(records, desc="geocoding", unit=" records", file=sys.stderr, disable=not show, mininterval=1.0):
+            props, geom = self.geocode_record(record)
+            rows.append(props)
+            geoms.append(geom)
+        columns = list(dict.fromkeys(k for row in rows for k in row)) if rows else list(OUTPUT_FIELDS)
+        frame = gpd.GeoDataFrame(rows, columns=columns, geometry=geoms, crs="EPSG:4326")
+        for col in ("where_prec", "acled_geo_precision"):
+            frame[col] = frame[col].astype("Int64")  # integers stay integers next to missing values
+        return frame
+
+
+def _is_number(value: object) -> bool:
+    """A finite real number (not a bool, not NaN)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)

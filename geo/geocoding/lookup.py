@@ -1,0 +1,255 @@
+"""Candidate lookup: every place a folded name may denote, in the gazetteer, the admin-1 layer and the countries.
+
+Lookup finds and describes candidates (where they are, in which unit, how well the name matched);
+it does not rank them: that is :mod:`geo.geocoding.ranking`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import shapely
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
+
+from geo.gazetteer.countries import iso2_to_iso3
+from geo.gazetteer.index import Gazetteer
+from geo.gazetteer.names import fold, variant_key
+from geo.geocoding.admin_names import NameHit, country_code_lookup, name_indexes
+from geo.geocoding.footprint import representative_point, uncertainty_km
+from geo.layers.load import Layers
+
+#: Candidates from one source considered per name (most populous first within a key).
+MAX_PER_KEY = 40
+#: Minimum rapidfuzz ratio for a fuzzy name match, and the shortest name fuzzy matching is tried on.
+FUZZY_CUTOFF = 88.0
+FUZZY_MIN_LEN = 6
+#: Variant keys shorter than this are too unspecific to match on.
+MIN_VARIANT_LEN = 3
+#: A fuzzy cutoff no score reaches: exact and variant spellings only.
+NO_FUZZY = 101.0
+#: Importance given to admin-1 units and countries when competing with gazetteer places.
+ADMIN1_IMPORTANCE_POP, COUNTRY_IMPORTANCE_POP = 100_000, 30_000_000
+#: Every source a name is looked up in.
+ALL_SOURCES = ("gazetteer", "admin1", "country")
+
+#: Russian/Ukrainian/Kazakh case endings (transliterated, folded) and the nominative endings they may stand for.
+CASE_ENDINGS = {"ogo": ("", "oe", "ii"), "omu": ("",), "om": ("", "o"), "oi": ("a", "", "aia"), "ei": ("ia", "", "aia"), "ami": ("",),
+                "akh": ("",), "e": ("", "a", "ia", "o"), "i": ("", "a", "ia"), "u": ("", "a", "o"), "y": ("", "a"), "a": ("",),
+                "ia": ("",), "iu": ("ia",)}  # fmt: skip
+MIN_STEM_LEN = 4
+#: Name-match quality of a place found by undoing a case ending.
+INFLECTED_QUALITY = 0.85
+
+
+@dataclass
+class Candidate:
+    """One place a name may refer to, with where it is and (once ranked) why it scores as it does."""
+
+    source: str  # "gazetteer" | "admin1" | "country"
+    row: int
+    name: str
+    gid: str
+    country: str  # ISO3 of the sovereign state ("" unknown)
+    admin1_row: int  # row in the admin-1 layer (-1 unknown)
+    lon: float
+    lat: float
+    population: int = 0
+    fcode: str = ""
+    quality: float = 0.0
+    base: float = 0.0  # name match + importance, before any context
+    score: float = 0.0
+    why: list[str] = field(default_factory=list)
+
+    def summary(self, admin1_names: Sequence[str]) -> dict:
+        """The compact form written into ``candidates``."""
+        region = admin1_names[self.admin1_row] if self.admin1_row >= 0 else None
+        return {"name": self.name, "country": self.country or None, "admin1": region, "id": self.gid,
+                "score": round(self.score, 3), "lat": round(self.lat, 5), "lon": round(self.lon, 5)}  # fmt: skip
+
+
+def inflection_stems(folded: str) -> list[str]:
+    """Nominative guesses for an inflected last word ("v uralske" style text folded to "uralske")."""
+    head, _, last = folded.rpartition(" ")
+    out = []
+    for ending, replacements in CASE_ENDINGS.items():
+        if last.endswith(ending) and len(last) - len(ending) >= MIN_STEM_LEN:
+            for repl in replacements:
+                stem = last[: len(last) - len(ending)] + repl
+                out.append(f"{head} {stem}".strip())
+    return list(dict.fromkeys(out))
+
+
+def gazetteer_rows(gaz: Gazetteer, folded: str, fuzzy: bool = True) -> list[tuple[int, float]]:
+    """(row, name-match quality) for a folded name: exact 1.0, variant 0.92, inflected 0.85, fuzzy <= 0.8."""
+    found: dict[int, float] = {}
+    for row in gaz.lookup(folded)[:MAX_PER_KEY]:
+        found[int(row)] = 1.0
+    vkey = variant_key(folded)
+    if len(vkey) >= MIN_VARIANT_LEN:  # "kkkkkk" collapses to "k": no evidence of any place
+        for row in gaz.lookup_variant(vkey)[:MAX_PER_KEY]:
+            found.setdefault(int(row), 0.92)
+    for stem in inflection_stems(folded):  # "uralske" (в Уральске) -> "uralsk"; weaker than a spelling as given
+        for row in gaz.lookup(stem)[:MAX_PER_KEY]:
+            found.setdefault(int(row), INFLECTED_QUALITY)
+    if found or not fuzzy or len(folded) < FUZZY_MIN_LEN:
+        return list(found.items())
+    for key, score in gaz.fuzzy_index().extract(folded, FUZZY_CUTOFF):
+        for row in gaz.lookup(key)[:MAX_PER_KEY]:
+            found.setdefault(int(row), 0.8 * score / 100.0)
+    return list(found.items())
+
+
+class PlaceLookup:
+    """The gazetteer and the admin layers as one place to look names up: candidates, units, containment.
+
+    ``gazetteer`` may be a function that loads it: then it is loaded only when a name is first looked up."""
+
+    def __init__(self, layers: Layers, gazetteer: Gazetteer | Callable[[], Gazetteer]) -> None:
+        self.layers = layers
+        self._gazetteer = gazetteer
+        admin1, countries = layers.admin1, layers.countries
+        self.admin1_index, self.country_index = name_indexes(layers)
+        self.country_codes = country_code_lookup(countries)
+        self.admin1_names = [next((v for v in (n, m, f"{a} (unnamed unit)") if isinstance(v, str)), "")
+                             for n, m, a in zip(admin1["name_en"], admin1["name"], admin1["admin"])]  # fmt: skip
+        self.admin1_iso3 = admin1["iso3"].to_numpy()
+        self.admin1_code = admin1["iso_3166_2"].to_numpy()
+        self.admin1_geoms = admin1.geometry.values
+        self.admin1_label = [Point(lon, lat) if np.isfinite(lon) and np.isfinite(lat) else None
+                             for lon, lat in zip(admin1["longitude"], admin1["latitude"])]  # fmt: skip
+        self.country_iso3 = countries["iso3"].to_numpy()
+        self.country_names = countries["name"].to_numpy()
+        self.country_geoms = countries.geometry.values
+        self.admin1_tree = shapely.STRtree(self.admin1_geoms)
+        self._sovereigns = set(self.country_codes)
+        self._gaz_admin: dict[int, int] = {}
+        self._footprints: dict[tuple[str, int], tuple[BaseGeometry, Point]] = {}
+        self._uncertainty: dict[tuple[str, int], float] = {}
+
+    @cached_property
+    def gaz(self) -> Gazetteer:
+        """The gazetteer (loaded on first use when given as a loader)."""
+        return self._gazetteer if isinstance(self._gazetteer, Gazetteer) else self._gazetteer()
+
+    # ------------------------------------------------------------------ containment
+
+    def admin1_of(self, lons, lats) -> np.ndarray:
+        """Admin-1 row containing each point (-1 at sea); coastal points snap to a unit within ~5 km."""
+        points = shapely.points(np.asarray(lons, float), np.asarray(lats, float))
+        result = np.full(len(points), -1, dtype=np.int64)
+        inp, tree = self.admin1_tree.query(points, predicate="within")
+        result[inp] = tree
+        missing = np.flatnonzero(result < 0)
+        if len(missing):
+            inp, tree = self.admin1_tree.query_nearest(points[missing], max_distance=0.05, all_matches=False)
+            result[missing[inp]] = tree
+        return result
+
+    def _gazetteer_admin1(self, rows: Iterable[int]) -> None:
+        """Fill the admin-1 row of gazetteer places not seen before (vectorised)."""
+        todo = [r for r in rows if r not in self._gaz_admin]
+        if todo:
+            found = self.admin1_of(self.gaz.lon[todo], self.gaz.lat[todo])
+            self._gaz_admin.update(zip(todo, found.tolist()))
+
+    def country_of(self, admin_row: int, fallback_iso2: str = "") -> str:
+        """Sovereign ISO3 from the admin-1 layer (de jure), else from the gazetteer's ISO2 when it is a sovereign."""
+        if admin_row >= 0:
+            return str(self.admin1_iso3[admin_row])
+        iso3 = iso2_to_iso3().get(fallback_iso2, "")
+        return iso3 if iso3 in self._sovereigns else ""
+
+    def countries_named(self, value: str) -> set[str]:
+        """ISO3 codes a country hint names (code or name in any language the layers know)."""
+        code = value.strip().upper()
+        if code in self.country_codes:
+            return {str(self.country_iso3[self.country_codes[code]])}
+        return {str(self.country_iso3[h.row]) for h in self.country_index.find(fold(value), fuzzy_cutoff=NO_FUZZY) if h.quality >= 0.9}
+
+    # ------------------------------------------------------------------ admin units
+
+    def unit_footprint(self, source: str, row: int) -> tuple[BaseGeometry, Point]:
+        """(geometry, representative point) of an admin-1 unit or country, cached (every candidate needs it)."""
+        key = (source, row)
+        if key not in self._footprints:
+            if source == "admin1":
+                geom, pt = self.admin1_geoms[row], representative_point(self.admin1_geoms[row], self.admin1_label[row])
+            else:
+                geom = self.country_geoms[row]
+                pt = representative_point(geom)
+            self._footprints[key] = (geom, pt)
+        return self._footprints[key]
+
+    def unit_uncertainty(self, source: str, row: int) -> float:
+        """Uncertainty radius (km) of an admin-1 unit or country, computed only for units that are chosen."""
+        key = (source, row)
+        if key not in self._uncertainty:
+            self._uncertainty[key] = uncertainty_km(*self.unit_footprint(source, row))
+        return self._uncertainty[key]
+
+    def unit_label(self, source: str, row: int) -> tuple[str, str | None]:
+        """(name, identifier) of an admin-1 unit (ISO 3166-2 code) or a country (ISO3)."""
+        if source == "admin1":
+            code = self.admin1_code[row]
+            return self.admin1_names[row], code if isinstance(code, str) else None
+        return str(self.country_names[row]), str(self.country_iso3[row])
+
+    # ------------------------------------------------------------------ candidates
+
+    def find(self, folded: str, sources: Sequence[str] = ALL_SOURCES) -> list[Candidate]:
+        """Every place ``folded`` may name in ``sources`` (unranked); misspellings only when no spelling matches."""
+        out: list[Candidate] = []
+        if "gazetteer" in sources:
+            out += self.gazetteer_candidates(folded, gazetteer_rows(self.gaz, folded, fuzzy=False))
+        if "admin1" in sources:
+            out += self.admin1_candidates(self.admin1_index.find(folded, fuzzy_cutoff=NO_FUZZY))
+        if "country" in sources:
+            out += self.country_candidates(self.country_index.find(folded, fuzzy_cutoff=NO_FUZZY))
+        if out:
+            return out
+        if "gazetteer" in sources:
+            out += self.gazetteer_candidates(folded, gazetteer_rows(self.gaz, folded, fuzzy=True))
+        if "admin1" in sources:
+            out += self.admin1_candidates(self.admin1_index.find(folded))
+        if "country" in sources:
+            out += self.country_candidates(self.country_index.find(folded))
+        return out
+
+    def gazetteer_candidates(self, folded: str, hits: list[tuple[int, float]]) -> list[Candidate]:
+        """Candidates for gazetteer rows (with their admin-1 unit and sovereign state)."""
+        self._gazetteer_admin1(r for r, _ in hits)
+        out = []
+        for row, quality in hits:
+            admin_row = self._gaz_admin[row]
+            if quality == 1.0 and fold(str(self.gaz.names[row])) != folded:
+                quality = 0.9  # matched an alternate name, not the primary one
+            out.append(Candidate("gazetteer", row, str(self.gaz.names[row]), str(self.gaz.ids[row]),
+                                 self.country_of(admin_row, str(self.gaz.country[row])), admin_row,
+                                 float(self.gaz.lon[row]), float(self.gaz.lat[row]), int(self.gaz.population[row]),
+                                 str(self.gaz.fcode[row]), quality))  # fmt: skip
+        return out
+
+    def admin1_candidates(self, hits: Iterable[NameHit]) -> list[Candidate]:
+        """Candidates for admin-1 units (point: Natural Earth's label point when inside)."""
+        return [self.admin1_candidate(hit.row, hit.quality) for hit in hits]
+
+    def admin1_candidate(self, row: int, quality: float) -> Candidate:
+        """One admin-1 unit as a candidate."""
+        pt = self.unit_footprint("admin1", row)[1]
+        code = self.admin1_code[row]
+        return Candidate("admin1", row, self.admin1_names[row], code if isinstance(code, str) else f"admin1:{row}",
+                         str(self.admin1_iso3[row]), row, pt.x, pt.y, ADMIN1_IMPORTANCE_POP, "ADM1", quality)  # fmt: skip
+
+    def country_candidates(self, hits: Iterable[NameHit]) -> list[Candidate]:
+        """Candidates for countries."""
+        out = []
+        for hit in hits:
+            pt = self.unit_footprint("country", hit.row)[1]
+            iso3 = str(self.country_iso3[hit.row])
+            out.append(Candidate("country", hit.row, str(self.country_names[hit.row]), iso3, iso3, -1, pt.x, pt.y,
+                                 COUNTRY_IMPORTANCE_POP, "PCLI", hit.quality))  # fmt: skip
+        return out

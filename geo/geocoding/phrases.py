@@ -1,0 +1,236 @@
+"""Read a place phrase as news writes it ("near Aktau", "Oral–Aksay highway", "Region Odessa")
+into interpretations the geocoder can resolve: which names, what kind of footprint, which hints.
+
+Works on folded text (see :mod:`geo.gazetteer.names`), so the keyword lists cover English, German,
+and Russian/Kazakh/Ukrainian in transliteration at once. Dashes between words survive as the
+token ``~`` so that route endpoints can be split. The parser only proposes; the geocoder
+tries the interpretations in order and keeps the first that resolves.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from enum import Enum
+
+from anyascii import anyascii
+
+from geo.gazetteer.names import fold
+
+DASH = "~"
+_DASH_RE = re.compile(r"\s*[\u2010-\u2015\u2212\-/]\s*")
+_PAREN_RE = re.compile(r"\(([^)]*)\)")
+
+
+class Kind(str, Enum):
+    """What kind of footprint an interpretation asks for."""
+
+    PLACE = "place"  # a named place: point (or whatever the name resolves to)
+    ADMIN = "admin"  # a first-order region: polygon
+    DISTRICT = "district"  # a district named after (or around) a place
+    NEAR = "near"  # "near X": X, within ~25 km
+    ROUTE = "route"  # a road or line between two places
+    AREA = "area"  # a natural area named after a place ("X steppe")
+    WATER = "water"  # a sea, lake, river or airspace
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    """One reading of a place phrase: names to resolve, the footprint kind, and context hints."""
+
+    kind: Kind
+    names: tuple[str, ...]
+    hints: tuple[str, ...] = ()
+    qualifier: str = ""
+    notes: tuple[str, ...] = field(default=())
+    offset_km: float | None = None  # "30 km north of X": the stated location is this far from X ...
+    bearing: float | None = None  # ... in this direction (degrees clockwise from north)
+
+
+def _words(*items: str) -> str:
+    """Regex alternation of folded keyword phrases, longest first."""
+    return "|".join(sorted((re.escape(i) for i in items), key=len, reverse=True))
+
+
+ADMIN_WORDS = _words(
+    "region", "regions", "oblast", "oblasts", "oblasti", "oblys", "oblysy", "province", "provinces", "provinz",
+    "gebiet", "gebiete", "regionen", "krai", "kray", "governorate", "gouvernement", "voivodeship", "wojewodztwo",
+    "state", "prefecture", "autonomous republic", "republic", "respublika", "okrug", "oblastʹ", "regione", "departement",
+)  # fmt: skip
+DISTRICT_WORDS = _words("district", "raion", "rayon", "raioni", "rayoni", "audany", "audan", "kreis", "landkreis", "county", "municipality", "hromada", "bezirk")
+NEAR_SUFFIX = _words("area", "outskirts", "vicinity", "environs", "surroundings", "umgebung", "umland", "region area")
+NEAR_PREFIX = _words(
+    "near", "nearby", "close to", "outskirts of", "the outskirts of", "on the outskirts of", "vicinity of",
+    "in the vicinity of", "around", "not far from", "in the area of", "the area of", "bei", "nahe", "nahe bei",
+    "in der nahe von", "in der naehe von", "nahe von", "naehe von", "der nahe von", "unweit", "unweit von", "am stadtrand von", "umgebung von", "okolo",
+    "vozle", "vblizi", "nedaleko ot", "riadom s", "poblizu", "pod", "bilia", "poblyzu",
+)  # fmt: skip
+DIRECTION = r"(?:\d+(?:\s*[.,]\s*\d+)?\s*(?:km|kilometers|kilometres|kilometer|miles)\s+)?(?:north|south|east|west|northeast|northwest|southeast|southwest|nordlich|sudlich|ostlich|westlich)(?:ern|ward|wards)?\s+(?:of|von)"
+PLACE_PREFIX = _words(
+    "village of", "town of", "city of", "settlement of", "hamlet of", "the village of", "the town of", "the city of",
+    "dorf", "stadt", "ort", "selo", "poselok", "posiolok", "derevnia", "gorod", "aul", "auyl", "village", "town", "city",
+    "im dorf", "in dem dorf", "in der stadt",
+)  # fmt: skip
+PLACE_SUFFIX = _words("village", "town", "city", "settlement", "dorf", "selo", "auyl", "aul")
+ROUTE_WORDS = _words(
+    "highway", "road", "motorway", "route", "railway", "rail line", "railroad", "autobahn", "fernstrasse", "strasse",
+    "landstrasse", "trasse", "trassa", "avtodoroga", "doroga", "pipeline", "corridor", "expressway", "freeway",
+)  # fmt: skip
+AREA_WORDS = _words(
+    "steppe", "desert", "plain", "plateau", "mountains", "hills", "forest", "nature reserve", "reserve", "valley",
+    "peninsula", "test site", "testing ground", "test range", "range", "polygon", "cosmodrome", "airbase", "air base",
+    "military base", "base", "airport", "border crossing", "checkpoint", "crossing", "oil field", "field", "steppe area",
+)  # fmt: skip
+WATER_WORDS = _words("sea", "lake", "river", "gulf", "bay", "strait", "airspace", "waters", "reservoir", "ozero", "more", "reka", "see", "meer", "fluss")
+LEADING = _words("in", "at", "on", "im", "in der", "in den", "the", "der", "die", "das", "v", "vo", "na")
+AND = _words("and", "und", "i", "et", "y", "&", "or")
+
+_AREA_FACILITY = {"airport", "airbase", "air base", "military base", "base", "border crossing", "checkpoint", "crossing", "cosmodrome"}
+
+
+def normalise(text: str) -> str:
+    """Fold ``text`` but keep dashes and slashes between words as the token ``~``."""
+    parts = _DASH_RE.split(text.replace("&", " and "))
+    return f" {DASH} ".join(p for p in (fold(x) for x in parts) if p)
+
+
+_BEARINGS = {"north": 0, "northeast": 45, "east": 90, "southeast": 135, "south": 180, "southwest": 225, "west": 270, "northwest": 315,
+             "nordlich": 0, "nordostlich": 45, "ostlich": 90, "sudostlich": 135, "sudlich": 180, "sudwestlich": 225, "westlich": 270,
+             "nordwestlich": 315}  # fmt: skip
+_UNITS_KM = {"km": 1.0, "kilometer": 1.0, "kilometers": 1.0, "kilometre": 1.0, "kilometres": 1.0, "mile": 1.609344, "miles": 1.609344, "mi": 1.609344}
+_OFFSET_RE = re.compile(
+    r"^\s*(?:(\d+(?:[.,]\d+)?)\s*(" + "|".join(sorted(_UNITS_KM, key=len, reverse=True)) + r")\.?\s+)?"
+    r"(" + "|".join(sorted(_BEARINGS, key=len, reverse=True)) + r")(?:ern|ward|wards)?\s+(?:of|von)\s+(.+)$"
+)
+
+
+def _offset(text: str) -> tuple[str, float | None, float] | None:
+    """Split "30 km north of X" / "2,5 km östlich von X" into (X, 30.0, 0.0); None if not that form."""
+    m = _OFFSET_RE.match(anyascii(text).lower().replace("-", ""))
+    if not m:
+        return None
+    number, unit, direction, rest = m.groups()
+    km = float(number.replace(",", ".")) * _UNITS_KM[unit] if number else None
+    return rest, km, float(_BEARINGS[direction])
+
+
+def parse(text: str) -> list[Interpretation]:
+    """All plausible readings of ``text``, most specific first; empty for an empty phrase."""
+    if not isinstance(text, str) or not text.strip():
+        return []
+    offset = _offset(text)
+    if offset is not None:
+        rest, km, bearing = offset
+        return [replace(r, kind=Kind.NEAR, qualifier="offset", offset_km=km, bearing=bearing) if r.kind in (Kind.PLACE, Kind.NEAR) else r
+                for r in parse(rest)]  # fmt: skip
+    hints: list[str] = [h for h in (_PAREN_RE.findall(text)) if h.strip()]
+    text = _PAREN_RE.sub(" ", text)
+    parts = [p for p in re.split(r"(?<!\d),|;|,(?!\d)", text) if p.strip()] or [""]
+    if len(parts) > 1 and re.search(rf"\s(?:{AND})\s", " " + fold(parts[-1]) + " "):
+        parts = [" and ".join(parts)]  # "Odesa, Kharkiv and Kherson regions" is one list, not place + hints
+    head, *rest = parts
+    hints += rest
+    phrase = _strip_leading(normalise(head))
+    folded_hints = tuple(h for h in (_strip_leading(normalise(x)).replace(DASH, " ").strip() for x in hints) if h)
+    readings = _readings(phrase)
+    # "Koryakovo, Kaluga region": the tail is context, not an alternative, unless the head is empty.
+    if not phrase and folded_hints:
+        readings = _readings(folded_hints[0])
+        folded_hints = folded_hints[1:]
+    seen, out = set(), []
+    for reading in readings:
+        full = Interpretation(reading.kind, tuple(n for n in reading.names if n), folded_hints, reading.qualifier, reading.notes)
+        key = (full.kind, full.names)
+        if full.names and key not in seen:
+            seen.add(key)
+            out.append(full)
+    return out
+
+
+def _strip_leading(phrase: str) -> str:
+    """Drop prepositions and articles at the start ("in the", "im")."""
+    previous = None
+    while previous != phrase:
+        previous = phrase
+        phrase = re.sub(rf"^(?:{LEADING})\s+", "", phrase).strip()
+    return phrase
+
+
+def _plain(name: str) -> str:
+    """A name with dash tokens turned back into spaces (how names are indexed)."""
+    return " ".join(name.replace(DASH, " ").split())
+
+
+def _readings(phrase: str) -> list[Interpretation]:
+    """Interpretations of one folded phrase without its comma hints."""
+    out: list[Interpretation] = []
+    if m := re.fullmatch(rf"(?:{NEAR_PREFIX}|{DIRECTION})\s+(.+)", phrase):
+        inner = _strip_leading(m.group(1))
+        out += [Interpretation(Kind.NEAR, r.names, qualifier="near", notes=r.notes) for r in _core(inner) if r.kind in (Kind.PLACE,)]
+        out += [r for r in _core(inner) if r.kind != Kind.PLACE]
+        return out or [Interpretation(Kind.NEAR, (_plain(inner),), qualifier="near")]
+    if m := re.fullmatch(rf"(.+?)\s+(?:{NEAR_SUFFIX})", phrase):
+        out.append(Interpretation(Kind.NEAR, (_plain(m.group(1)),), qualifier="near"))
+    out += _core(phrase)
+    return out
+
+
+def _core(phrase: str) -> list[Interpretation]:
+    """Readings of a phrase with no "near" qualifier."""
+    out: list[Interpretation] = []
+    plain = _plain(phrase)
+    # Routes: "oral ~ aksay highway", "highway oral ~ aksay", "between x and y", "from x to y".
+    if m := re.fullmatch(rf"(?:the\s+)?(?:(?:{ROUTE_WORDS})\s+)?(?:between|zwischen|mezhdu)\s+(.+?)\s+(?:{AND})\s+(.+)", phrase):
+        out.append(Interpretation(Kind.ROUTE, (_plain(m.group(1)), _plain(m.group(2))), qualifier="between"))
+    if m := re.fullmatch(rf"(?:the\s+)?(?:(?:{ROUTE_WORDS})\s+)?(?:from|von|ot)\s+(.+?)\s+(?:to|nach|bis|do)\s+(.+?)(?:\s+(?:{ROUTE_WORDS}))?", phrase):
+        out.append(Interpretation(Kind.ROUTE, (_plain(m.group(1)), _plain(m.group(2))), qualifier="route"))
+    if m := re.fullmatch(rf"(?:the\s+)?(.+?)\s+({ROUTE_WORDS})", phrase):
+        out += _route_splits(m.group(1), m.group(2))
+    elif m := re.fullmatch(rf"(?:the\s+)?({ROUTE_WORDS})\s+(.+)", phrase):
+        out += _route_splits(m.group(2), m.group(1))
+    # Lists: "odesa and kharkiv regions", "regionen odessa und charkow".
+    admin_tail = re.fullmatch(rf"(.+?)\s+(?:{ADMIN_WORDS})", phrase)
+    admin_head = re.fullmatch(rf"(?:the\s+)?(?:{ADMIN_WORDS})\s+(?:of\s+)?(.+)", phrase)
+    admin_body = (admin_tail or admin_head).group(1) if (admin_tail or admin_head) else None
+    if admin_body is not None:
+        items = _split_list(admin_body)
+        if len(items) > 1:
+            out.append(Interpretation(Kind.ADMIN, tuple(items), qualifier="regions"))
+        out.append(Interpretation(Kind.ADMIN, (_plain(admin_body),), qualifier="region"))
+    if m := re.fullmatch(rf"(.+?)\s+(?:{DISTRICT_WORDS})", phrase) or re.fullmatch(rf"(?:{DISTRICT_WORDS})\s+(?:of\s+)?(.+)", phrase):
+        out.append(Interpretation(Kind.DISTRICT, (_plain(m.group(1)),), qualifier="district"))
+    if m := re.fullmatch(rf"(.+?)\s+({WATER_WORDS})", phrase) or re.fullmatch(rf"({WATER_WORDS})\s+(?:of\s+)?(.+)", phrase):
+        out.append(Interpretation(Kind.WATER, (plain,), qualifier="water"))
+    if m := re.fullmatch(rf"(.+?)\s+({AREA_WORDS})", phrase):
+        word = m.group(2)
+        kind = Kind.NEAR if word in _AREA_FACILITY else Kind.AREA
+        out.append(Interpretation(kind, (plain,), qualifier=word))  # the whole name first (an extra gazetteer may have it)
+        out.append(Interpretation(kind, (_plain(m.group(1)),), qualifier=word))
+    if m := re.fullmatch(rf"(?:{PLACE_PREFIX})\s+(.+)", phrase) or re.fullmatch(rf"(.+?)\s+(?:{PLACE_SUFFIX})", phrase):
+        out.append(Interpretation(Kind.PLACE, (_plain(m.group(1)),), qualifier="settlement"))
+    out.append(Interpretation(Kind.PLACE, (plain,)))
+    items = _split_list(phrase)
+    if len(items) > 1:
+        out.append(Interpretation(Kind.PLACE, tuple(items), qualifier="list"))
+    return out
+
+
+def _route_splits(body: str, word: str) -> list[Interpretation]:
+    """Ways to split a route body into two endpoints, at each dash (or "to"); whole-name last."""
+    tokens = body.split(f" {DASH} ")
+    out = [
+        Interpretation(Kind.ROUTE, (_plain(f" {DASH} ".join(tokens[:i])), _plain(f" {DASH} ".join(tokens[i:]))), qualifier=word)
+        for i in range(1, len(tokens))
+    ]
+    if m := re.fullmatch(r"(.+?)\s+(?:to|bis|do)\s+(.+)", body):
+        out.append(Interpretation(Kind.ROUTE, (_plain(m.group(1)), _plain(m.group(2))), qualifier=word))
+    # A road named after one place ("the Aktau road") is an area along it: near that place.
+    if not out:
+        out.append(Interpretation(Kind.NEAR, (_plain(body),), qualifier=word))
+    return out
+
+
+def _split_list(phrase: str) -> list[str]:
+    """Split "a, b and c" into names; a single name gives a one-item list."""
+    items = re.split(rf"\s+(?:{AND})\s+", phrase)
+    return [_plain(i) for i in items if _plain(i)]

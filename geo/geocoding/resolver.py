@@ -1,0 +1,266 @@
+"""Where a place name becomes a footprint: the offline resolver the :class:`~geo.geocoding.Geocoder` owns.
+
+read phrase (:mod:`~geo.geocoding.phrases`) -> gather candidates (:mod:`~geo.geocoding.lookup`) ->
+rank them in the record's context (:mod:`~geo.geocoding.context`, :mod:`~geo.geocoding.ranking`) ->
+build the footprint (:mod:`~geo.geocoding.footprint`) -> attach precision (UCDP ``where_prec``),
+uncertainty, confidence and the alternatives. ``explain`` also returns the ranking it used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import shapely
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
+
+from geo.geocoding.context import read_context
+from geo.geocoding.footprint import great_circle_line, place_footprint, representative_point
+from geo.geocoding.lookup import ALL_SOURCES, Candidate, PlaceLookup
+from geo.geocoding.phrases import Interpretation, Kind, parse
+from geo.geocoding.ranking import MIN_SCORE, Context, agreeing, confidence, rank, score
+from geo.io.precision import WherePrec
+from geo.spatial.geodesy import geodesic_distance_km
+
+#: A runner-up within this score of the best, and elsewhere, makes the result ambiguous.
+AMBIGUITY_MARGIN = 0.06
+#: Two candidates closer than this (km) are the same place for ambiguity purposes.
+SAME_PLACE_KM = 25.0
+#: Longest name (characters) worth looking up; longer text is not a place name.
+MAX_NAME_LEN = 200
+#: Confidence of a record located only by its region or country hint.
+HINT_FALLBACK_CONFIDENCE = 0.3
+#: How many alternatives are written into ``candidates``.
+N_ALTERNATIVES = 5
+#: Name-match quality kept by a region found as the unit containing a place ("X region" where X is a city).
+REGION_OF_PLACE_QUALITY = 0.95
+
+
+@dataclass
+class RankedName:
+    """The candidates one name of a reading was ranked among, best first: the ranking a result came from."""
+
+    reading: Interpretation
+    name: str
+    candidates: list[Candidate]
+    excluded: frozenset[int] = frozenset()  # positions in ``candidates`` the record's hints rule out
+
+
+@dataclass
+class Resolution:
+    """The outcome for one place phrase: footprint and everything said about it."""
+
+    status: str
+    geometry: BaseGeometry | None = None
+    point: Point | None = None
+    where_prec: WherePrec | None = None
+    matched_name: str | None = None
+    gazetteer_id: str | None = None
+    confidence: float = 0.0
+    candidates: list[dict] = field(default_factory=list)
+    reason: str | None = None
+    approximate: bool = False
+    uncertainty_km: float | None = None  # known in advance for admin-1 units and countries (cached)
+    ranking: list[RankedName] = field(default_factory=list, repr=False)  # filled by ``explain`` only
+
+
+class PlaceResolver:
+    """Place names to footprints over a :class:`PlaceLookup`; memoises repeated phrases in the same context."""
+
+    def __init__(self, lookup: PlaceLookup) -> None:
+        self.lookup = lookup
+        self._memo: dict[tuple, Resolution] = {}
+
+    def context(self, record: dict, hints: Sequence[str] = ()) -> Context:
+        """Hints and other places the record names (see :mod:`geo.geocoding.context`)."""
+        return read_context(self.lookup, record, hints)
+
+    def candidates(self, folded: str, ctx: Context, sources: Sequence[str] = ALL_SOURCES) -> list[Candidate]:
+        """Every place ``folded`` may name, scored in context, best first."""
+        return rank(self.lookup.find(folded, sources), ctx)
+
+    # ------------------------------------------------------------------ resolution
+
+    def resolve(self, place: str, record: dict | None = None) -> Resolution:
+        """Resolve one place phrase in the context of its record (memoised on phrase + context)."""
+        found = self._start(place, record)
+        if isinstance(found, Resolution):
+            return found
+        readings, ctx = found
+        key = (place, ctx.key())
+        if key not in self._memo:
+            res = self._resolve_readings(place, readings, ctx)
+            res.ranking = []  # the ranking is kept only when asked for (explain): memoised results stay small
+            self._memo[key] = res
+        return self._memo[key]
+
+    def explain(self, place: str, record: dict | None = None) -> Resolution:
+        """Resolve as :meth:`resolve` does, keeping in ``ranking`` the candidates each name was ranked among."""
+        found = self._start(place, record)
+        return found if isinstance(found, Resolution) else self._resolve_readings(place, *found)
+
+    def _start(self, place: str, record: dict | None) -> Resolution | tuple[list[Interpretation], Context]:
+        """The readings of ``place`` and its record's context, or the result when there is nothing to read."""
+        readings = parse(place) if isinstance(place, str) else []
+        if not readings:
+            return Resolution("unresolved", reason="empty place")
+        return readings, self.context(record or {}, readings[0].hints)
+
+    def _resolve_readings(self, place: str, readings: list[Interpretation], ctx: Context) -> Resolution:
+        """Try each reading in order; keep the first that resolves (else the best failure reason)."""
+        failure = None
+        for reading in readings:
+            names = [n for n in reading.names if 2 <= len(n) <= MAX_NAME_LEN and not n.isdigit()]
+            if len(names) != len(reading.names):
+                continue
+            res = self._resolve_reading(reading, ctx)
+            if res.status != "unresolved":
+                return res
+            failure = failure or res
+            if reading.kind == Kind.WATER:  # a sea is not the town named after it
+                failure.reason += "; water bodies need a gazetteer with GeoNames class H features (--gazetteer)"
+                break
+        failure = failure or Resolution("unresolved", reason=f"no usable place name in {_short(place)!r}")
+        return self._fall_back_to_hint(failure, ctx) or failure
+
+    def _fall_back_to_hint(self, failure: Resolution, ctx: Context) -> Resolution | None:
+        """When the place itself is not found, the record's explicit region or country hint still locates it,
+        at that lower precision (as UCDP codes an event known only to its region or country)."""
+        lookup = self.lookup
+        for source, rows in (("admin1", sorted(ctx.regions)), ("country", sorted(lookup.country_codes[c] for c in ctx.countries))):
+            if len(rows) == 1:
+                geom, pt = lookup.unit_footprint(source, rows[0])
+                name, gid = lookup.unit_label(source, rows[0])
+                prec = WherePrec.ADMIN1 if source == "admin1" else WherePrec.COUNTRY
+                return Resolution("resolved", geom, pt, prec, name, gid, HINT_FALLBACK_CONFIDENCE, failure.candidates,
+                                  reason=f"{failure.reason}; located by the {'region' if source == 'admin1' else 'country'} hint only",
+                                  uncertainty_km=lookup.unit_uncertainty(source, rows[0]), ranking=failure.ranking)  # fmt: skip
+        return None
+
+    def _resolve_reading(self, reading: Interpretation, ctx: Context) -> Resolution:
+        """Resolve one interpretation into a Resolution."""
+        if reading.kind == Kind.ROUTE:
+            return self._resolve_route(reading, ctx)
+        if len(reading.names) > 1:
+            return self._resolve_list(reading, ctx)
+        name = reading.names[0]
+        sources = {Kind.ADMIN: ("admin1", "country"), Kind.WATER: ("gazetteer",)}.get(reading.kind, ALL_SOURCES)
+        cands = self.candidates(name, ctx, sources)
+        if reading.kind == Kind.WATER:
+            cands = [c for c in cands if c.quality >= 0.9 and str(self.lookup.gaz.fclass[c.row]) == "H"]
+        if not cands and reading.kind == Kind.ADMIN:
+            cands = self._admin_of_place(name, ctx)
+        consistent = agreeing(cands, ctx)
+        ranking = [_ranked(reading, name, cands, consistent)]
+        if cands and not consistent:
+            return Resolution("unresolved", reason=f"no {_short(name)!r} in the record's country/region hint; the best match, {cands[0].name!r} "
+                              f"({cands[0].gid}, {cands[0].country}), lies elsewhere", candidates=self._summaries(cands),
+                              ranking=ranking)  # fmt: skip
+        res = self._choose(consistent, reading, name)
+        res.ranking = ranking
+        return res
+
+    def _admin_of_place(self, name: str, ctx: Context) -> list[Candidate]:
+        """ "X region" where X is a city: the admin-1 unit that contains the best place named X."""
+        places = [c for c in self.candidates(name, ctx, ("gazetteer",)) if c.admin1_row >= 0]
+        out = []
+        for place in places[:3]:
+            cand = self.lookup.admin1_candidate(place.admin1_row, place.quality * REGION_OF_PLACE_QUALITY)
+            score(cand, ctx)
+            cand.why.append(f"region containing {place.name}")
+            out.append(cand)
+        return sorted(out, key=lambda c: -c.score)
+
+    def _summaries(self, cands: list[Candidate]) -> list[dict]:
+        """The alternatives written into ``candidates``."""
+        return [c.summary(self.lookup.admin1_names) for c in cands[:N_ALTERNATIVES]]
+
+    def _choose(self, cands: list[Candidate], reading: Interpretation, name: str) -> Resolution:
+        """Pick the best candidate, decide ambiguity and confidence, and build the footprint.
+
+        Context chooses among candidates but never makes a weak name acceptable: the best must pass
+        on name and importance alone, and a fuzzy (misspelt) match must not contradict the hints."""
+        alternatives = self._summaries(cands)
+        if not cands:
+            return Resolution("unresolved", reason=f"no match for {_short(name)!r} in the gazetteer or the admin layers", candidates=alternatives)
+        best = cands[0]
+        if best.score < MIN_SCORE or best.base < MIN_SCORE:
+            return Resolution("unresolved", reason=f"best match {best.name!r} ({best.gid}) scores {min(best.score, best.base):.3f} < {MIN_SCORE}",
+                              candidates=alternatives)  # fmt: skip
+        rival = self._rival(cands)
+        ambiguous = rival is not None and rival.score >= best.score - AMBIGUITY_MARGIN
+        if best.source in ("admin1", "country"):
+            (geom, pt), prec = self.lookup.unit_footprint(best.source, best.row), WherePrec.ADMIN1 if best.source == "admin1" else WherePrec.COUNTRY
+        else:
+            geom, pt, prec = place_footprint(best.lon, best.lat, reading.kind, reading.offset_km, reading.bearing)
+        return Resolution(
+            "ambiguous" if ambiguous else "resolved", geom, pt, prec, best.name, best.gid,
+            confidence(best, rival), alternatives, reason=("; ".join(best.why)),
+            approximate=reading.kind in (Kind.AREA, Kind.NEAR, Kind.DISTRICT) and best.source == "gazetteer",
+            uncertainty_km=self.lookup.unit_uncertainty(best.source, best.row) if best.source in ("admin1", "country") else None,
+        )  # fmt: skip
+
+    def _rival(self, cands: list[Candidate]) -> Candidate | None:
+        """The best candidate after the first that denotes another location."""
+        return next((c for c in cands[1:] if not _same_place(cands[0], c)), None)
+
+    def _resolve_route(self, reading: Interpretation, ctx: Context) -> Resolution:
+        """A route between two places: each endpoint resolved with the other as context; a geodesic line."""
+        first, second = reading.names[:2]
+        a = agreeing(self.candidates(first, ctx, ("gazetteer",)), ctx)
+        b = agreeing(self.candidates(second, ctx, ("gazetteer",)), ctx)
+        if not a or not b:
+            missing = first if not a else second
+            return Resolution("unresolved", reason=f"route endpoint {_short(missing)!r} not found",
+                              ranking=[RankedName(reading, first, a), RankedName(reading, second, b)])  # fmt: skip
+        b = agreeing(self.candidates(second, ctx.with_place(a[0]), ("gazetteer",)), ctx)
+        a = agreeing(self.candidates(first, ctx.with_place(b[0]), ("gazetteer",)), ctx)
+        ranking = [RankedName(reading, first, a), RankedName(reading, second, b)]
+        best_a, best_b = a[0], b[0]
+        if min(best_a.score, best_b.score) < MIN_SCORE:
+            return Resolution("unresolved", reason=f"route endpoints too uncertain ({best_a.name}, {best_b.name})", ranking=ranking)
+        line = great_circle_line([(best_a.lon, best_a.lat), (best_b.lon, best_b.lat)])
+        pt = representative_point(line)
+        rivals = [self._rival(cands) for cands in (a, b)]
+        ambiguous = any(r is not None and r.score >= c[0].score - AMBIGUITY_MARGIN for r, c in zip(rivals, (a, b)))
+        conf = min(confidence(best_a, rivals[0]), confidence(best_b, rivals[1]))
+        alternatives = [c.summary(self.lookup.admin1_names) for c in (a[:3] + b[:3])]
+        return Resolution("ambiguous" if ambiguous else "resolved", line, pt, WherePrec.AREA, f"{best_a.name} – {best_b.name}",
+                          f"{best_a.gid}|{best_b.gid}", conf, alternatives,
+                          reason=f"straight geodesic line between the endpoints ({reading.qualifier}); the road's own course is not in the gazetteer",
+                          approximate=True, ranking=ranking)  # fmt: skip
+
+    def _resolve_list(self, reading: Interpretation, ctx: Context) -> Resolution:
+        """Several places in one phrase ("Odesa and Kharkiv regions"): the union of their footprints."""
+        parts = [self._resolve_reading(Interpretation(reading.kind, (n,), reading.hints, reading.qualifier), ctx) for n in reading.names]
+        ranking = [r for p in parts for r in p.ranking]
+        bad = [n for n, p in zip(reading.names, parts) if p.status == "unresolved"]
+        if bad:
+            return Resolution("unresolved", reason=f"part(s) of the list not found: {', '.join(bad)}", ranking=ranking)
+        geom = shapely.union_all([p.geometry for p in parts])
+        pt = representative_point(geom, parts[0].point)
+        return Resolution(
+            "ambiguous" if any(p.status == "ambiguous" for p in parts) else "resolved", geom, pt,
+            max(p.where_prec for p in parts), " + ".join(p.matched_name for p in parts), "|".join(p.gazetteer_id for p in parts),
+            min(p.confidence for p in parts), [c for p in parts for c in p.candidates[:2]], reason="union of the places listed",
+            approximate=any(p.approximate for p in parts), ranking=ranking,
+        )  # fmt: skip
+
+
+def _same_place(a: Candidate, b: Candidate) -> bool:
+    """True when two candidates denote the same location (same unit, or points within 25 km)."""
+    if a.source != "gazetteer" or b.source != "gazetteer":
+        return a.source == b.source and a.row == b.row or (b.source == "admin1" and a.admin1_row == b.row and a.source == "gazetteer")
+    return float(geodesic_distance_km(a.lon, a.lat, b.lon, b.lat)) < SAME_PLACE_KM
+
+
+def _ranked(reading: Interpretation, name: str, cands: list[Candidate], consistent: list[Candidate]) -> RankedName:
+    """The ranking of one name, marking the candidates the hints ruled out."""
+    kept = {id(c) for c in consistent}
+    return RankedName(reading, name, cands, frozenset(i for i, c in enumerate(cands) if id(c) not in kept))
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """Text cut for messages (a 100,000-character "place" must not flood a reason)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,276 @@
+"""Read incident records (CSV, TSV, JSON Lines, GeoJSON; a file or standard input) into plain dicts, keeping every row.
+
+A file that cannot be used at all raises :class:`InputError` (one line). A bad row inside a
+usable file becomes a :class:`RecordError` naming file, line and field; the row itself is still
+returned (flagged) so that nothing is silently dropped, unless ``strict`` makes it fatal.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import math
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from geo._errors import InputError, RecordError
+from geo.io.dates import normalise_date
+from geo.io.schemas import alias_columns, apply_aliases
+
+#: Fields incmap understands; anything else passes through untouched.
+KNOWN_FIELDS = ("id", "date", "type", "place", "title", "description", "source", "url", "country", "region", "lat", "lon")
+
+#: Internal keys added to each record (stripped again on output).
+LINE_KEY = "_line"
+PROBLEM_KEY = "_problem"
+
+#: ``-`` names standard input; problems found in it are reported under this name.
+STDIN, STDIN_NAME = "-", "<stdin>"
+
+FORMATS = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".geojson": "geojson", ".json": "geojson"}
+
+
+@dataclass
+class RecordSet:
+    """Records read from one file, in input order, with the problems found in them."""
+
+    path: str
+    records: list[dict]
+    problems: list[RecordError] = field(default_factory=list)
+
+
+def read_records(path: str | Path, encoding: str = "utf-8", strict: bool = False, data: bytes | None = None) -> RecordSet:
+    """Read ``path`` (format from its extension; ``-`` is standard input, its format sniffed) into records;
+    ``data`` is the file's content when the caller has already read it. See the module docstring for errors."""
+    stdin = str(path) == STDIN
+    name = STDIN_NAME if stdin else str(path)
+    fmt = None if stdin else FORMATS.get(Path(path).suffix.lower())
+    if fmt is None and not stdin:
+        raise InputError(f"{name}: unknown format {Path(path).suffix or '(no extension)'!r}; use .csv, .tsv, .jsonl or .geojson")
+    data = read_input(path) if data is None else data
+    fmt = fmt or sniff_format(data)
+    text = _decode(name, data, encoding)
+    reader = {"csv": _read_delimited, "tsv": _read_delimited, "jsonl": _read_jsonl, "geojson": _read_geojson}[fmt]
+    result = reader(name, text, "\t" if fmt == "tsv" else ",")
+    for rec in result.records:
+        _check_values(result, rec)
+    _assign_ids(result.records)
+    if strict and result.problems:
+        raise result.problems[0]
+    return result
+
+
+def read_input(path: str | Path) -> bytes:
+    """The bytes of an input file, or of standard input for ``-``; a one-line error when it cannot be read."""
+    if str(path) == STDIN:
+        return sys.stdin.buffer.read()
+    path = Path(path)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not a file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def sniff_format(data: bytes) -> str:
+    """The format of records read from a stream (no file name to go by): GeoJSON, JSON Lines, TSV or CSV."""
+    head = data.lstrip()[:4096].decode("utf-8", "replace")
+    if head.startswith("{"):
+        first = head.split("\n", 1)[0]
+        one_object_per_line = first.rstrip().endswith("}") and "FeatureCollection" not in first
+        return "jsonl" if one_object_per_line else "geojson"
+    header = head.split("\n", 1)[0]
+    return "tsv" if header.count("\t") > header.count(",") else "csv"
+
+
+def _decode(name: str, data: bytes, encoding: str) -> str:
+    """The text of the input; undecodable bytes survive as surrogates and are reported per row."""
+    if encoding.lower().replace("-", "") in ("utf8", "utf8sig"):
+        encoding = "utf-8-sig"
+    try:
+        text = data.decode(encoding, errors="surrogateescape")
+    except LookupError:
+        raise InputError(f"{name}: unknown encoding {encoding!r}") from None
+    bad_lines = sum(1 for line in text.splitlines() if _has_surrogates(line))
+    if bad_lines and bad_lines > max(3, len(text.splitlines()) // 2):
+        first = next(i for i, line in enumerate(text.splitlines(), 1) if _has_surrogates(line))
+        raise InputError(f"{name}: not {encoding} text (first bad byte on line {first}); pass --encoding (e.g. cp1251, latin-1) or re-save as UTF-8")
+    return text
+
+
+def _has_surrogates(text: str) -> bool:
+    """True where decoding left undecodable bytes (surrogateescape) in ``text``."""
+    return any("\udc80" <= ch <= "\udcff" for ch in text)
+
+
+def _problem(result: RecordSet, rec: dict, line: int, field_name: str, message: str) -> None:
+    """Record one problem with a row: in the set's list and on the row itself."""
+    err = RecordError(result.path, line, field_name, message)
+    result.problems.append(err)
+    rec.setdefault(PROBLEM_KEY, []).append(str(err))
+
+
+def _read_delimited(path: str, text: str, delimiter: str) -> RecordSet:
+    """CSV/TSV with a header row; line numbers are physical lines where each row starts."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InputError(f"{path}: empty file (no header row)") from None
+    except csv.Error as exc:
+        raise InputError(f"{path}: cannot parse header ({exc})") from None
+    header = [_field_name(h) for h in header]
+    aliases = alias_columns(header)
+    if "place" not in header and "place" not in aliases:
+        raise InputError(f"{path}: no 'place' column (columns: {', '.join(header[:12]) or 'none'})")
+    result = RecordSet(path, [])
+    line = reader.line_num + 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            rec = {LINE_KEY: line, "place": None}
+            result.records.append(rec)
+            _problem(result, rec, line, "(row)", f"malformed CSV: {exc}")
+            line = reader.line_num + 1
+            continue
+        if not row or not any(cell.strip() for cell in row):
+            line = reader.line_num + 1
+            continue
+        rec = apply_aliases({name: (row[i] if i < len(row) else None) for i, name in enumerate(header)}, aliases)
+        rec[LINE_KEY] = line
+        result.records.append(rec)
+        if len(row) != len(header):
+            _problem(result, rec, line, "(row)", f"{len(row)} fields where the header has {len(header)}")
+        line = reader.line_num + 1
+    return result
+
+
+def _field_name(name: str) -> str:
+    """A column name as incmap knows it: known fields match case-insensitively ("Place" is ``place``)."""
+    name = name.strip()
+    return name.lower() if name.lower() in KNOWN_FIELDS else name
+
+
+def _known_keys(obj: dict) -> dict:
+    """A JSON record with known field names matched case-insensitively, and dataset column names read as fields."""
+    rec = {(_field_name(k) if isinstance(k, str) else k): v for k, v in obj.items()}
+    return apply_aliases(rec, alias_columns([k for k in rec if isinstance(k, str)]))
+
+
+def _read_jsonl(path: str, text: str, _: str) -> RecordSet:
+    """JSON Lines: one object per line; blank lines skipped; bad lines kept and reported."""
+    result = RecordSet(path, [])
+    seen_place = False
+    for line_no, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        rec: dict = {LINE_KEY: line_no}
+        try:
+            obj = json.loads(line)
+            if not isinstance(obj, dict):
+                raise ValueError("not a JSON object")
+            obj = _known_keys(obj)
+            rec = {**obj, LINE_KEY: line_no}
+            seen_place = seen_place or "place" in obj
+        except ValueError as exc:
+            rec["place"] = None
+            _problem(result, rec, line_no, "(json)", f"invalid JSON: {exc}")
+        result.records.append(rec)
+    if result.records and not seen_place:
+        raise InputError(f"{path}: no 'place' field in any record")
+    return result
+
+
+def _read_geojson(path: str, text: str, _: str) -> RecordSet:
+    """GeoJSON FeatureCollection: properties become the record; a Point geometry gives lat/lon."""
+    try:
+        doc = json.loads(text)
+    except ValueError as exc:
+        raise InputError(f"{path}: not valid JSON ({exc})") from None
+    features = doc.get("features") if isinstance(doc, dict) else None
+    if not isinstance(features, list):
+        raise InputError(f"{path}: not a GeoJSON FeatureCollection")
+    result = RecordSet(path, [])
+    seen_place = False
+    for number, feature in enumerate(features, 1):
+        props = _known_keys(dict((feature or {}).get("properties") or {})) if isinstance(feature, dict) else {}
+        seen_place = seen_place or "place" in props
+        rec = {**props, LINE_KEY: number}
+        geom = feature.get("geometry") if isinstance(feature, dict) else None
+        if isinstance(geom, dict) and geom.get("type") == "Point" and rec.get("lat") in (None, "") and rec.get("lon") in (None, ""):
+            coords = geom.get("coordinates") or []
+            if len(coords) >= 2:
+                rec["lon"], rec["lat"] = coords[0], coords[1]
+        result.records.append(rec)
+    if features and not seen_place:
+        raise InputError(f"{path}: no 'place' property in any feature")
+    return result
+
+
+def _check_values(result: RecordSet, rec: dict) -> None:
+    """Per-field checks: encoding, dates, coordinates in range (bad dates and coordinates are dropped, not guessed)."""
+    line = rec.get(LINE_KEY, 0)
+    for key, value in list(rec.items()):
+        if isinstance(value, str) and _has_surrogates(value):
+            _problem(result, rec, line, key, "not valid text in the file's encoding; value ignored")
+            rec[key] = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            if key in ("lat", "lon", "date"):
+                rec[key] = None
+    _check_date(result, rec, line)
+    lat, lon = rec.get("lat"), rec.get("lon")
+    if _blank(lat) and _blank(lon):
+        rec["lat"] = rec["lon"] = None
+        return
+    parsed = {}
+    for key, value, limit in (("lat", lat, 90.0), ("lon", lon, 180.0)):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            _problem(result, rec, line, key, f"{value!r} is not a number; coordinates ignored")
+            rec["lat"] = rec["lon"] = None
+            return
+        if not math.isfinite(number) or abs(number) > limit:
+            _problem(result, rec, line, key, f"{value!r} is outside -{limit:g}..{limit:g}; coordinates ignored")
+            rec["lat"] = rec["lon"] = None
+            return
+        parsed[key] = number
+    rec["lat"], rec["lon"] = parsed["lat"], parsed["lon"]
+
+
+def _check_date(result: RecordSet, rec: dict, line: int) -> None:
+    """``date`` normalised to ISO; a date that cannot be read is reported and the record kept undated."""
+    value = rec.get("date")
+    if _blank(value):
+        rec["date"] = None
+        return
+    iso, problem = normalise_date(str(int(value)) if isinstance(value, (int, float)) and float(value).is_integer() else str(value))
+    if problem:
+        _problem(result, rec, line, "date", f"{problem}; record kept undated")
+    rec["date"] = iso
+
+
+def _blank(value: object) -> bool:
+    """True for None, NaN and empty/whitespace strings."""
+    return value is None or (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and not value.strip())
+
+
+def _assign_ids(records: list[dict]) -> None:
+    """Give records without an ``id`` a stable one: a hash of their content (duplicates numbered)."""
+    seen: dict[str, int] = {}
+    for rec in records:
+        if not _blank(rec.get("id")):
+            rec["id"] = str(rec["id"]).strip()
+            continue
+        content = {k: v for k, v in rec.items() if not k.startswith("_") and k != "id"}
+        digest = hashlib.sha1(json.dumps(content, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:12]
+        seen[digest] = seen.get(digest, 0) + 1
+        rec["id"] = f"rec-{digest}" + (f"-{seen[digest]}" if seen[digest] > 1 else "")

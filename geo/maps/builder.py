@@ -1,0 +1,180 @@
+"""The map builder: one Folium map of geocoded incidents over borders, distance bands and admin-1 regions.
+
+Footprints are drawn honestly: points as markers, region- and country-level incidents as
+outlined polygons (never a pin that looks exact), routes as dashed lines, "near X" as its
+circle. All record text is escaped before it reaches HTML: it is data, never markup. The
+features are composed here; each lives in its own module. :mod:`geo.maps.page` writes the HTML.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+import folium
+import folium.plugins as plugins
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.colormap import LinearColormap
+
+from geo.layers.load import Layers
+from geo.maps.bands import geodesic_buffer
+from geo.maps.elements import DateFilter, FitView, IncidentCounter, SummaryBox
+from geo.maps.geometry import display_tolerance, for_display
+from geo.maps.incidents import CLUSTER_MAX, MARKERS_MAX, add_incidents, located_mask, type_names
+from geo.maps.popup import texts
+from geo.maps.search import PlaceSearch, search_entries
+from geo.maps.style import type_styles
+from geo.spatial.proximity import select_borders
+
+__all__ = ["CLUSTER_MAX", "MARKERS_MAX", "MapOptions", "build_map"]
+
+#: Margin (degrees) around the incidents' extent within which boundaries are drawn.
+EXTENT_MARGIN_DEG = 4.0
+#: Largest margin (degrees) added around the incidents' extent.
+MAX_MARGIN_DEG = 20.0
+#: Map zoom limit (also what MarkerCluster needs when there are no tiles).
+MAX_ZOOM = 18
+#: Default distance bands (km) drawn along the queried border.
+DEFAULT_BANDS = (25.0, 50.0, 100.0)
+BAND_COLOURS = ("#b10026", "#fd8d3c", "#fed976", "#ffffb2")
+SEA_COLOUR, LAND_COLOUR = "#dbe9f4", "#f7f5f0"
+
+
+@dataclass
+class MapOptions:
+    """What the map shows and how it is written."""
+
+    title: str = "incmap"
+    border: str | None = None  # border selection to highlight and band ("KAZ-RUS", "KAZ")
+    bands: tuple[float, ...] = DEFAULT_BANDS
+    offline: bool = False
+
+    def seed(self, frame: gpd.GeoDataFrame) -> str:
+        """Seed for deterministic element ids: a hash of the data (values and footprints) and the options."""
+        digest = hashlib.sha256()
+        digest.update(json.dumps([list(map(str, frame.columns)), self.title, self.border, list(self.bands), self.offline]).encode())
+        if len(frame):
+            values = frame.drop(columns=frame.geometry.name).astype(str)
+            digest.update(pd.util.hash_pandas_object(values, index=False).to_numpy().tobytes())
+            digest.update(b"".join(w or b"-" for w in shapely.to_wkb(np.asarray(frame.geometry.values))))
+        return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------- layers
+
+
+def _extent(frame: gpd.GeoDataFrame, layers: Layers) -> shapely.Polygon:
+    """The area to draw: the located footprints' bounds plus a margin (the whole layer extent if none)."""
+    prec = pd.to_numeric(frame["where_prec"], errors="coerce") if "where_prec" in frame else pd.Series(np.nan, index=frame.index)
+    located = frame[frame.geometry.notna() & (prec.fillna(9) < 6).to_numpy()] if len(frame) else frame
+    if len(located):
+        minx, miny, maxx, maxy = located.total_bounds
+    else:
+        minx, miny, maxx, maxy = frame.total_bounds if frame.geometry.notna().any() else (20.0, 35.0, 90.0, 60.0)
+    # Wide enough to fill a landscape window around the fitted view, but never a hemisphere of boundaries.
+    mx = min(MAX_MARGIN_DEG, max(EXTENT_MARGIN_DEG, 1.0 * (maxx - minx)))
+    my = min(MAX_MARGIN_DEG / 2, max(EXTENT_MARGIN_DEG, 0.6 * (maxy - miny)))
+    return shapely.box(max(minx - mx, -180), max(miny - my, -85), min(maxx + mx, 180), min(maxy + my, 85))
+
+
+def _view(frame: gpd.GeoDataFrame, extent) -> list[list[float]]:
+    """Bounds the map opens on: the located incidents (or the extent when there are none)."""
+    prec = pd.to_numeric(frame["where_prec"], errors="coerce").fillna(9).to_numpy() if "where_prec" in frame else np.full(len(frame), 9)
+    located = frame[frame.geometry.notna().to_numpy() & (prec < 6)]
+    minx, miny, maxx, maxy = located.total_bounds if len(located) else extent.bounds
+    return [[miny - 0.5, minx - 0.5], [maxy + 0.5, maxx + 0.5]]
+
+
+def _clip(frame: gpd.GeoDataFrame, extent: shapely.Polygon) -> gpd.GeoDataFrame:
+    """Rows intersecting the extent, clipped and simplified for display (coarser for wider views)."""
+    part = frame[frame.intersects(extent)].copy()
+    shown = for_display(np.asarray(part.geometry.intersection(extent).values), display_tolerance(extent))
+    part["geometry"] = gpd.GeoSeries(shown, index=part.index, crs=part.crs)
+    return part[~part.geometry.is_empty]
+
+
+def _add_basemap(fmap: folium.Map, layers: Layers, extent, offline: bool) -> None:
+    """Offline, the countries are the basemap (land on a sea-coloured background)."""
+    if not offline:
+        return
+    land = _clip(layers.countries[["iso3", "name", "geometry"]], extent)
+    folium.GeoJson(land, name="Land", control=False, style_function=lambda _: {"color": "#999", "weight": 0.6, "fillColor": LAND_COLOUR,
+                   "fillOpacity": 1.0}, tooltip=folium.GeoJsonTooltip(["name"], aliases=["Country"])).add_to(fmap)  # fmt: skip
+
+
+def _add_regions(fmap: folium.Map, frame: gpd.GeoDataFrame, layers: Layers, extent) -> gpd.GeoDataFrame:
+    """Admin-1 outlines with names on hover; regions holding incidents shaded by count, with a legend."""
+    admin = _clip(layers.admin1[["name_en", "iso_3166_2", "iso3", "geometry"]], extent)
+    counts = frame["admin1_code"].value_counts() if "admin1_code" in frame else pd.Series(dtype=int)
+    admin["incidents"] = admin["iso_3166_2"].map(counts).fillna(0).astype(int)
+    top = int(admin["incidents"].max()) if len(admin) else 0
+    colormap = LinearColormap(["#fff5eb", "#fd8d3c", "#7f2704"], vmin=0, vmax=max(top, 1), caption="Incidents per region (admin-1)")
+
+    def style(feature):
+        n = feature["properties"]["incidents"]
+        if not n:
+            return {"color": "#8a8a8a", "weight": 0.7, "fill": False}
+        return {"color": "#8a8a8a", "weight": 0.7, "fillColor": colormap(n), "fillOpacity": 0.55}
+
+    folium.GeoJson(admin, name="Regions (admin-1), shaded by incidents", style_function=style,
+                   tooltip=folium.GeoJsonTooltip(["name_en", "iso_3166_2", "incidents"], aliases=["Region", "Code", "Incidents"])).add_to(fmap)  # fmt: skip
+    if top:
+        colormap.add_to(fmap)
+    return admin
+
+
+def _add_borders(fmap: folium.Map, layers: Layers, extent, options: MapOptions) -> None:
+    """International borders drawn prominently; the queried border highlighted, with distance bands."""
+    borders = _clip(layers.borders[["pair", "length_km", "geometry"]], extent)
+    folium.GeoJson(borders, name="International borders", style_function=lambda _: {"color": "#222", "weight": 2.5},
+                   tooltip=folium.GeoJsonTooltip(["pair", "length_km"], aliases=["Border", "Length (km)"], localize=True)).add_to(fmap)  # fmt: skip
+    if not options.border:
+        return
+    chosen = select_borders(layers.borders, options.border)
+    line = shapely.union_all(chosen.geometry.values)
+    label = ", ".join(chosen["pair"])
+    for i, km in enumerate(sorted(options.bands, reverse=True)):
+        band = shapely.intersection(geodesic_buffer(line, km), extent)
+        colour = BAND_COLOURS[min(len(BAND_COLOURS) - 1, len(options.bands) - 1 - i)]
+        folium.GeoJson(shapely.geometry.mapping(for_display(band, 0.0)), name=f"Within {km:g} km of {label}",
+                       style_function=lambda _, c=colour: {"color": c, "weight": 0.5, "fillColor": c, "fillOpacity": 0.25}).add_to(fmap)  # fmt: skip
+    clipped = shapely.intersection(line, extent)
+    folium.GeoJson(shapely.geometry.mapping(for_display(clipped, 0.0)), name=f"Queried border {label}",
+                   style_function=lambda _: {"color": "#d7191c", "weight": 5}).add_to(fmap)  # fmt: skip
+
+
+def _add_controls(fmap: folium.Map, search: list[list], offline: bool) -> None:
+    """Fullscreen, measure tool, minimap, place and region search, and the layer control."""
+    from geo.maps.offline import blank_tile_layer
+
+    plugins.Fullscreen(position="topleft").add_to(fmap)
+    plugins.MeasureControl(position="topleft", primary_length_unit="kilometers", secondary_length_unit="miles").add_to(fmap)
+    plugins.MiniMap(tile_layer=blank_tile_layer(SEA_COLOUR) if offline else None, position="bottomright", toggle_display=True).add_to(fmap)
+    PlaceSearch(search).add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+
+
+def build_map(frame: gpd.GeoDataFrame, layers: Layers, options: MapOptions | None = None) -> folium.Map:
+    """A Folium map of geocoded incidents (with border distances) over borders, bands and admin-1 regions."""
+    options = options or MapOptions()
+    extent = _extent(frame, layers)
+    fmap = folium.Map(tiles=None if options.offline else "OpenStreetMap", control_scale=True, maxZoom=MAX_ZOOM, prefer_canvas=True)
+    FitView(_view(frame, extent)).add_to(fmap)
+    if options.offline:
+        fmap.get_root().header.add_child(folium.Element(f"<style>.leaflet-container{{background:{SEA_COLOUR} !important}}</style>"))
+    _add_basemap(fmap, layers, extent, options.offline)
+    regions = _add_regions(fmap, frame, layers, extent)
+    _add_borders(fmap, layers, extent, options)
+    styles = type_styles(type_names(frame))
+    drawn = add_incidents(fmap, frame, styles, display_tolerance(extent))
+    IncidentCounter(drawn.groups).add_to(fmap)
+    dates = texts(frame[located_mask(frame)], "date")
+    if any(dates):
+        DateFilter(drawn.entries, drawn.filtered, dates).add_to(fmap)
+    _add_controls(fmap, search_entries(frame, regions), options.offline)
+    SummaryBox(frame, options.title, styles, options.border, options.bands, drawn.mode).add_to(fmap)
+    return fmap

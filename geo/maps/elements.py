@@ -1,0 +1,151 @@
+"""incmap's own map controls (branca templates): date filter, opening view, incident counter, summary box.
+
+Record text reaches these templates only through ``tojson`` (which escapes ``<``, ``>`` and ``&``)
+and is put on the page with ``textContent`` or ``html.escape``: never as markup.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
+
+from geo.maps.style import legend_html
+from geo.spatial.query import date_range
+
+
+class DateFilter(MacroElement):
+    """A from/to date control that hides incidents whose date span falls outside it (undated ones stay)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var entries = [{% for layer, group, spans in this.entries %}
+                [{{ layer }}, {{ group }}, {{ spans|tojson }}],{% endfor %}
+            ];
+            var control = L.control({position: 'bottomleft'});
+            control.onAdd = function () {
+                var div = L.DomUtil.create('div', 'incmap-date-filter leaflet-bar');
+                div.style.background = 'white'; div.style.padding = '4px 6px'; div.style.font = '12px sans-serif';
+                div.innerHTML = '<label>From <input type="date" class="incmap-from" value="{{ this.lo }}"></label> ' +
+                                '<label>to <input type="date" class="incmap-to" value="{{ this.hi }}"></label>';
+                L.DomEvent.disableClickPropagation(div);
+                var apply = function () {
+                    var lo = div.querySelector('.incmap-from').value || '0000-01-01';
+                    var hi = div.querySelector('.incmap-to').value || '9999-12-31';
+                    entries.forEach(function (e) {
+                        var show = e[2].some(function (s) { return s === null || (s[1] >= lo && s[0] <= hi); });
+                        if (show && !e[1].hasLayer(e[0])) { e[1].addLayer(e[0]); }
+                        if (!show && e[1].hasLayer(e[0])) { e[1].removeLayer(e[0]); }
+                    });
+                    [{% for c in this.filtered %}{{ c }},{% endfor %}].forEach(function (g) { g.incmapFilter(lo, hi); });
+                };
+                div.querySelectorAll('input').forEach(function (input) { input.addEventListener('change', apply); });
+                return div;
+            };
+            control.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, entries: list[tuple[str, str, list]], filtered: list[str], dates: list) -> None:
+        """``entries``: (layer, group, dates of the incidents it draws) for markers; a layer shows while any of its
+        incidents is undated or in range. ``filtered``: layers that filter themselves (``incmapFilter(lo, hi)``);
+        ``dates``: all incidents' dates (the control's initial range)."""
+        super().__init__()
+        self._name = "DateFilter"
+        self.filtered = list(filtered)
+        self.entries = [(layer, group, sorted({_span(d) for d in members}, key=str)) for layer, group, members in entries]
+        dated = [s for s in (date_range(d) for d in dates) if s]
+        self.lo = min(s[0] for s in dated).isoformat() if dated else ""
+        self.hi = max(s[1] for s in dated).isoformat() if dated else ""
+
+
+def _span(date) -> tuple[str, str] | None:
+    """[first day, last day] of a date as ISO strings, or None when undated."""
+    span = date_range(date)
+    return (span[0].isoformat(), span[1].isoformat()) if span else None
+
+
+class FitView(MacroElement):
+    """Open the map on the given bounds at once (no animated zoom from the world view)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.fitBounds({{ this.bounds|tojson }}, {animate: false});
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "FitView"
+        self.bounds = [[float(v) for v in corner] for corner in bounds]
+
+
+class IncidentCounter(MacroElement):
+    """Publishes ``window.incmapIncidentCount``: incidents drawn on the map (a shape drawn once for several incidents
+    counts them all; for tests and embedding pages)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.incmapIncidentCount = [{% for g in this.groups %}{{ g }},{% endfor %}].reduce(function (n, g) {
+            return n + (g.incmapCount ? g.incmapCount() : g.getLayers().reduce(function (k, l) {
+                return k + ((l.options && l.options.incmapCount) || 1); }, 0)); }, 0);
+        {% endmacro %}
+    """)
+
+    def __init__(self, groups: list[str]) -> None:
+        super().__init__()
+        self._name = "IncidentCounter"
+        self.groups = groups
+
+
+class SummaryBox(MacroElement):
+    """Title, counts, date range, how many incidents lie within the queried bands, and the type legend."""
+
+    _template = Template("""
+        {% macro html(this, kwargs) %}
+        <div id="incmap-summary" style="position:fixed;top:10px;left:60px;z-index:1000;background:white;padding:8px 10px;
+             border:1px solid #999;border-radius:4px;font:12px sans-serif;max-width:340px;max-height:45vh;overflow:auto">
+        {{ this.body }}
+        </div>
+        {% endmacro %}
+    """)
+
+    def __init__(self, frame, title: str, styles, border: str | None, bands, mode: str) -> None:
+        super().__init__()
+        self._name = "SummaryBox"
+        self.body = summary_html(frame, title, styles, border, bands, mode)
+
+
+def summary_html(frame, title: str, styles, border: str | None, bands, mode: str) -> str:
+    """The summary box's inner HTML (all text escaped)."""
+    n = len(frame)
+    status = Counter(frame["status"]) if "status" in frame else Counter()
+    located = int(frame.geometry.notna().sum()) if n else 0
+    spans = [s for s in (date_range(d) for d in frame.get("date", pd.Series(dtype=object))) if s]
+    dates = f"{min(s[0] for s in spans)} – {max(s[1] for s in spans)}" if spans else "no dates"
+    lines = [f"<b>{html.escape(title)}</b>",
+             f"<div>{n} incidents, {located} located ({status.get('resolved', 0)} resolved, {status.get('ambiguous', 0)} ambiguous, "
+             f"{status.get('given', 0)} given, {status.get('unresolved', 0)} unresolved); {html.escape(dates)}</div>"]  # fmt: skip
+    if not n:
+        lines.append("<div class='incmap-empty'><b>No incidents</b> in this record set.</div>")
+    if border and n and "border_km" in frame:
+        prec = pd.to_numeric(frame.get("where_prec"), errors="coerce").fillna(99).to_numpy()
+        usable = prec < 6
+        near = pd.to_numeric(frame["border_km"], errors="coerce").to_numpy()
+        far = pd.to_numeric(frame.get("border_km_max", frame["border_km"]), errors="coerce").to_numpy()
+        for km in sorted(bands):
+            certain = int(np.sum(usable & (far <= km)))
+            possible = int(np.sum(usable & (near <= km))) - certain
+            lines.append(f"<div>Within {km:g} km of {html.escape(border)}: {certain} certain, {possible} possible</div>")
+        lines.append(f"<div style='color:#666'>{int(np.sum(~usable))} country-level or unresolved not counted</div>")
+    if mode == "canvas":
+        lines.append("<div style='color:#666'>many points: drawn on a canvas, click one for details</div>")
+    lines.append(legend_html(styles))
+    return "".join(lines)
+

@@ -1,0 +1,128 @@
+"""Filters analysts ask for, as plain functions on GeoDataFrames of geocoded incidents.
+
+Distance answers are uncertainty-aware: a footprint is *certainly* within R km when all of it
+is (its maximum distance), *possibly* when only part of it is (its minimum). Country-level
+(``where_prec`` 6-7) and unresolved records are excluded from distance answers and counted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from geo._errors import IncmapError
+from geo.io.dates import date_range
+from geo.io.precision import WherePrec
+from geo.spatial.geodesy import M_PER_KM
+from geo.spatial.proximity import border_distance
+
+#: Records at this precision or coarser are too vague for distance answers.
+VAGUE_PREC = int(WherePrec.COUNTRY)
+
+
+@dataclass
+class QueryResult:
+    """The matching records and, for the footer, how many were excluded and why."""
+
+    frame: gpd.GeoDataFrame
+    excluded: Counter = field(default_factory=Counter)
+
+    def footer(self, total: int) -> str:
+        """One line: matches out of total, and the exclusions by reason."""
+        parts = ", ".join(f"{n} {why}" for why, n in sorted(self.excluded.items()))
+        return f"{len(self.frame)} of {total} records match" + (f"; excluded: {parts}" if parts else "")
+
+
+def check_radius(value: float, name: str = "radius") -> float:
+    """A usable distance in km, or a clear error."""
+    if value is None or not np.isfinite(value) or value < 0:
+        raise IncmapError(f"{name} must be a non-negative number of kilometres, got {value!r}")
+    return float(value)
+
+
+def _locatable(frame: gpd.GeoDataFrame) -> np.ndarray:
+    """Rows with a footprint precise enough for a distance answer."""
+    prec = pd.to_numeric(frame.get("where_prec"), errors="coerce").fillna(99).to_numpy()
+    return (frame.geometry.notna().to_numpy()) & (prec < VAGUE_PREC)
+
+
+def _exclusion_reasons(frame: gpd.GeoDataFrame, mask: np.ndarray) -> Counter:
+    """Why the rows outside ``mask`` cannot answer a distance question."""
+    reasons: Counter = Counter()
+    prec = pd.to_numeric(frame.get("where_prec"), errors="coerce")
+    for i in np.flatnonzero(~mask):
+        if frame.geometry.iloc[i] is None or pd.isna(prec.iloc[i]):
+            reasons["unresolved"] += 1
+        else:
+            reasons["country-level or vaguer"] += 1
+    return reasons
+
+
+def within_border_km(frame: gpd.GeoDataFrame, km: float, selection: str | None = None, certain_only: bool = False) -> QueryResult:
+    """Records within ``km`` of the selected borders, with ``within`` = certain / possible."""
+    km = check_radius(km, "--within-km")
+    usable = _locatable(frame)
+    measured = border_distance(frame[usable], selection) if usable.any() else frame[usable].assign(border_km=[], border_km_max=[])
+    within = np.where(measured["border_km_max"] <= km, "certain", np.where(measured["border_km"] <= km, "possible", ""))
+    measured = measured.assign(within=within)
+    keep = measured["within"] == "certain" if certain_only else measured["within"] != ""
+    return QueryResult(measured[keep], _exclusion_reasons(frame, usable))
+
+
+def near_point(frame: gpd.GeoDataFrame, lon: float, lat: float, radius_km: float, certain_only: bool = False) -> QueryResult:
+    """Records within ``radius_km`` of (lon, lat): exact, in an azimuthal-equidistant projection centred there."""
+    radius_km = check_radius(radius_km, "--radius-km")
+    usable = _locatable(frame)
+    part = frame[usable]
+    aeqd = CRS.from_proj4(f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m")
+    local = part.to_crs(aeqd).geometry.values
+    origin = shapely.Point(0, 0)
+    near = shapely.distance(origin, local) / M_PER_KM
+    far = np.array([_max_distance(g) for g in local]) / M_PER_KM if len(local) else np.array([])
+    within = np.where(far <= radius_km, "certain", np.where(near <= radius_km, "possible", ""))
+    part = part.assign(near_km=near, near_km_max=far, within=within)
+    keep = part["within"] == "certain" if certain_only else part["within"] != ""
+    return QueryResult(part[keep], _exclusion_reasons(frame, usable))
+
+
+def _max_distance(local_geom) -> float:
+    """Farthest vertex of a footprint from the projection centre (metres)."""
+    xy = shapely.get_coordinates(local_geom)
+    return float(np.hypot(xy[:, 0], xy[:, 1]).max()) if len(xy) else np.nan
+
+
+def in_area(frame: gpd.GeoDataFrame, area) -> QueryResult:
+    """Records whose footprint intersects ``area`` (an admin-1 unit or country geometry)."""
+    mask = frame.geometry.notna().to_numpy()
+    hits = np.zeros(len(frame), dtype=bool)
+    hits[mask] = shapely.intersects(frame.geometry.values[mask], area)
+    return QueryResult(frame[hits], Counter({"unresolved": int((~mask).sum())}) if (~mask).any() else Counter())
+
+
+def between_dates(frame: gpd.GeoDataFrame, since: dt.date | None, until: dt.date | None) -> QueryResult:
+    """Records whose date span overlaps [since, until]; undated records are excluded and counted."""
+    spans = [date_range(v) for v in frame.get("date", pd.Series([None] * len(frame)))]
+    keep = np.array([s is not None and (since is None or s[1] >= since) and (until is None or s[0] <= until) for s in spans], dtype=bool)
+    undated = sum(s is None for s in spans)
+    return QueryResult(frame[keep], Counter({"undated": undated}) if undated else Counter())
+
+
+def of_type(frame: gpd.GeoDataFrame, types: tuple[str, ...]) -> QueryResult:
+    """Records whose ``type`` is one of ``types`` (case-insensitive)."""
+    wanted = {t.strip().casefold() for t in types}
+    keep = frame.get("type", pd.Series([None] * len(frame))).map(lambda t: isinstance(t, str) and t.casefold() in wanted)
+    return QueryResult(frame[keep.to_numpy(dtype=bool)])
+
+
+def max_precision(frame: gpd.GeoDataFrame, max_prec: int) -> QueryResult:
+    """Records at least as precise as ``max_prec`` (UCDP where_prec, 1 best)."""
+    prec = pd.to_numeric(frame.get("where_prec"), errors="coerce")
+    keep = (prec <= max_prec).fillna(False).to_numpy(dtype=bool)
+    return QueryResult(frame[keep])
