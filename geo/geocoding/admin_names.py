@@ -27,7 +27,7 @@ from geo.gazetteer.fuzzy import FuzzyIndex
 from geo.gazetteer.names import fold, variant_key
 
 #: Bump when the index layout or the name rules change, to invalidate cached indexes.
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 
 #: Folded type words stripped from admin names to get their bare form.
 _TYPE_WORDS = re.compile(
@@ -111,7 +111,8 @@ def admin1_index(admin1: gpd.GeoDataFrame) -> NameIndex:
     """Index admin-1 units by English, local, alternate and multilingual names and ISO 3166-2 code."""
     index = NameIndex()
     for row, unit in enumerate(admin1.itertuples(index=False)):
-        index.add(row, [unit.name_en, unit.name, *json.loads(unit.names or "{}").values()])
+        # "alt" in the names JSON is Natural Earth's name_alt (old names, the capital's name): indexed below, weaker.
+        index.add(row, [unit.name_en, unit.name, *(v for k, v in json.loads(unit.names or "{}").items() if k != "alt")])
         # Natural Earth's alternate names mix old names with the capital's name ("Ural'sk"): weaker.
         index.add(row, (unit.alt_names or "").split("|"), weight=ALT_NAME_WEIGHT)
     return index

@@ -76,7 +76,7 @@ class Geocoder:
         problems = record.get(PROBLEM_KEY) or []
         if res.status == "unresolved" and problems and not (isinstance(record.get("place"), str) and record["place"].strip()):
             res.reason = problems[0]
-        props.update(self._output_fields(res))
+        props.update(self.output_fields(res))
         props["input_line"] = record.get(LINE_KEY)
         props["problems"] = "; ".join(problems) or None
         return props, res.geometry
@@ -103,8 +103,8 @@ class Geocoder:
                 res.approximate = where == WherePrec.AREA  # "larger than a region": the region is a lower bound
         return res
 
-    def _output_fields(self, res: Resolution) -> dict:
-        """The geocoding contract's fields for a Resolution."""
+    def output_fields(self, res: Resolution) -> dict:
+        """The geocoding contract's fields for a Resolution (point, precision, country, admin-1, match, confidence)."""
         out = {"lat": None, "lon": None, "status": res.status, "reason": res.reason, "where_prec": None, "precision": None,
                "uncertainty_km": None, "country": None, "admin1": None, "admin1_code": None, "matched_name": res.matched_name,
                "gazetteer_id": res.gazetteer_id, "confidence": round(res.confidence, 3), "candidates": res.candidates,

@@ -7,7 +7,7 @@ it does not rank them: that is :mod:`geo.geocoding.ranking`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -33,6 +33,12 @@ MIN_VARIANT_LEN = 3
 NO_FUZZY = 101.0
 #: Importance given to admin-1 units and countries when competing with gazetteer places.
 ADMIN1_IMPORTANCE_POP, COUNTRY_IMPORTANCE_POP = 100_000, 30_000_000
+#: Admin and country name hits below this quality came by a variant key or fuzzily (see geo.geocoding.admin_names).
+VARIANT_QUALITY_FLOOR = 0.95
+#: A looser spelling competes with an exact one only when its place is this many times more populous.
+LOOSE_MATCH_FACTOR = 10
+#: How many names' candidate lists are remembered.
+FIND_CACHE_SIZE = 20_000
 #: Every source a name is looked up in.
 ALL_SOURCES = ("gazetteer", "admin1", "country")
 
@@ -60,6 +66,7 @@ class Candidate:
     population: int = 0
     fcode: str = ""
     quality: float = 0.0
+    loose: bool = False  # reached by a looser spelling (variant key, case ending, fuzzy), not as written or by an alternate name
     base: float = 0.0  # name match + importance, before any context
     score: float = 0.0
     why: list[str] = field(default_factory=list)
@@ -81,6 +88,16 @@ def inflection_stems(folded: str) -> list[str]:
                 stem = last[: len(last) - len(ending)] + repl
                 out.append(f"{head} {stem}".strip())
     return list(dict.fromkeys(out))
+
+
+def _spelling_first(cands: list[Candidate]) -> list[Candidate]:
+    """Candidates spelt as written (or by an alternate name) before those reached only by a looser spelling
+    (variant key, case ending): a looser match stays only when it is a far bigger place ("Taiwan" is not Taiyuan)."""
+    exact = [c for c in cands if not c.loose]
+    if not exact or len(exact) == len(cands):
+        return cands
+    biggest = max(c.population for c in exact)
+    return [c for c in cands if not c.loose or c.population > LOOSE_MATCH_FACTOR * biggest]
 
 
 def gazetteer_rows(gaz: Gazetteer, folded: str, fuzzy: bool = True) -> list[tuple[int, float]]:
@@ -129,6 +146,7 @@ class PlaceLookup:
         self._gaz_admin: dict[int, int] = {}
         self._footprints: dict[tuple[str, int], tuple[BaseGeometry, Point]] = {}
         self._uncertainty: dict[tuple[str, int], float] = {}
+        self._found: dict[tuple[str, tuple[str, ...]], list[Candidate]] = {}
 
     @cached_property
     def gaz(self) -> Gazetteer:
@@ -201,7 +219,18 @@ class PlaceLookup:
     # ------------------------------------------------------------------ candidates
 
     def find(self, folded: str, sources: Sequence[str] = ALL_SOURCES) -> list[Candidate]:
-        """Every place ``folded`` may name in ``sources`` (unranked); misspellings only when no spelling matches."""
+        """Every place ``folded`` may name in ``sources`` (unranked; fresh objects the caller may score);
+        misspellings only when no spelling matches. Remembered for the most recent names (news repeats them)."""
+        key = (folded, tuple(sources))
+        found = self._found.get(key)
+        if found is None:
+            found = self._find(folded, sources)
+            if len(self._found) >= FIND_CACHE_SIZE:
+                self._found.pop(next(iter(self._found)))
+            self._found[key] = found
+        return [replace(c, why=[]) for c in found]
+
+    def _find(self, folded: str, sources: Sequence[str]) -> list[Candidate]:
         out: list[Candidate] = []
         if "gazetteer" in sources:
             out += self.gazetteer_candidates(folded, gazetteer_rows(self.gaz, folded, fuzzy=False))
@@ -210,7 +239,7 @@ class PlaceLookup:
         if "country" in sources:
             out += self.country_candidates(self.country_index.find(folded, fuzzy_cutoff=NO_FUZZY))
         if out:
-            return out
+            return _spelling_first(out)
         if "gazetteer" in sources:
             out += self.gazetteer_candidates(folded, gazetteer_rows(self.gaz, folded, fuzzy=True))
         if "admin1" in sources:
@@ -222,6 +251,7 @@ class PlaceLookup:
     def gazetteer_candidates(self, folded: str, hits: list[tuple[int, float]]) -> list[Candidate]:
         """Candidates for gazetteer rows (with their admin-1 unit and sovereign state)."""
         self._gazetteer_admin1(r for r, _ in hits)
+        exact = {int(r) for r in self.gaz.lookup(folded)}
         out = []
         for row, quality in hits:
             admin_row = self._gaz_admin[row]
@@ -230,12 +260,17 @@ class PlaceLookup:
             out.append(Candidate("gazetteer", row, str(self.gaz.names[row]), str(self.gaz.ids[row]),
                                  self.country_of(admin_row, str(self.gaz.country[row])), admin_row,
                                  float(self.gaz.lon[row]), float(self.gaz.lat[row]), int(self.gaz.population[row]),
-                                 str(self.gaz.fcode[row]), quality))  # fmt: skip
+                                 str(self.gaz.fcode[row]), quality, loose=row not in exact))  # fmt: skip
         return out
 
     def admin1_candidates(self, hits: Iterable[NameHit]) -> list[Candidate]:
         """Candidates for admin-1 units (point: Natural Earth's label point when inside)."""
-        return [self.admin1_candidate(hit.row, hit.quality) for hit in hits]
+        out = []
+        for hit in hits:
+            cand = self.admin1_candidate(hit.row, hit.quality)
+            cand.loose = hit.quality < VARIANT_QUALITY_FLOOR
+            out.append(cand)
+        return out
 
     def admin1_candidate(self, row: int, quality: float) -> Candidate:
         """One admin-1 unit as a candidate."""
@@ -251,5 +286,5 @@ class PlaceLookup:
             pt = self.unit_footprint("country", hit.row)[1]
             iso3 = str(self.country_iso3[hit.row])
             out.append(Candidate("country", hit.row, str(self.country_names[hit.row]), iso3, iso3, -1, pt.x, pt.y,
-                                 COUNTRY_IMPORTANCE_POP, "PCLI", hit.quality))  # fmt: skip
+                                 COUNTRY_IMPORTANCE_POP, "PCLI", hit.quality, loose=hit.quality < VARIANT_QUALITY_FLOOR))  # fmt: skip
         return out

@@ -80,12 +80,15 @@ AREA_WORDS = _words(
     "steppe", "desert", "plain", "plateau", "mountains", "hills", "forest", "nature reserve", "reserve", "valley",
     "peninsula", "test site", "testing ground", "test range", "range", "polygon", "cosmodrome", "airbase", "air base",
     "military base", "base", "airport", "border crossing", "checkpoint", "crossing", "oil field", "field", "steppe area",
+    "testgelande", "truppenubungsplatz", "flughafen", "militarbasis", "militarflugplatz", "stutzpunkt", "kosmodrom", "naturschutzgebiet",
+    "wuste", "gebirge", "grenzubergang",
 )  # fmt: skip
 WATER_WORDS = _words("sea", "lake", "river", "gulf", "bay", "strait", "airspace", "waters", "reservoir", "ozero", "more", "reka", "see", "meer", "fluss")
 LEADING = _words("in", "at", "on", "im", "in der", "in den", "the", "der", "die", "das", "v", "vo", "na")
 AND = _words("and", "und", "i", "et", "y", "&", "or")
 
-_AREA_FACILITY = {"airport", "airbase", "air base", "military base", "base", "border crossing", "checkpoint", "crossing", "cosmodrome"}
+_AREA_FACILITY = {"airport", "airbase", "air base", "military base", "base", "border crossing", "checkpoint", "crossing", "cosmodrome",
+                  "flughafen", "militarbasis", "militarflugplatz", "stutzpunkt", "kosmodrom", "grenzubergang"}
 
 
 def normalise(text: str) -> str:
@@ -206,7 +209,10 @@ def _core(phrase: str) -> list[Interpretation]:
         kind = Kind.NEAR if word in _AREA_FACILITY else Kind.AREA
         out.append(Interpretation(kind, (plain,), qualifier=word))  # the whole name first (an extra gazetteer may have it)
         out.append(Interpretation(kind, (_plain(m.group(1)),), qualifier=word))
-    if m := re.fullmatch(rf"(?:{PLACE_PREFIX})\s+(.+)", phrase) or re.fullmatch(rf"(.+?)\s+(?:{PLACE_SUFFIX})", phrase):
+    if m := re.fullmatch(rf"(?:{PLACE_PREFIX})\s+(.+)", phrase):
+        out.append(Interpretation(Kind.PLACE, (_plain(m.group(1)),), qualifier="settlement"))
+    elif m := re.fullmatch(rf"(.+?)\s+(?:{PLACE_SUFFIX})", phrase):  # "Mexico City" is a name; "Aktau city" is Aktau
+        out.append(Interpretation(Kind.PLACE, (plain,)))
         out.append(Interpretation(Kind.PLACE, (_plain(m.group(1)),), qualifier="settlement"))
     out.append(Interpretation(Kind.PLACE, (plain,)))
     items = _split_list(phrase)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from geo.gazetteer.names import fold
 from geo.geocoding.lookup import Candidate
 from geo.spatial.geodesy import geodesic_distance_km
 
@@ -44,6 +45,11 @@ class Context:
         return (frozenset(self.countries), frozenset(self.regions), frozenset(self.text_countries),
                 frozenset(self.text_regions), tuple(self.text_points))  # fmt: skip
 
+    def merged(self, other: Context) -> Context:
+        """This context plus another's evidence from text (places named elsewhere: the rest of an article)."""
+        return Context(set(self.countries), set(self.regions), self.text_countries | other.text_countries,
+                       self.text_regions | other.text_regions, [*self.text_points, *other.text_points])  # fmt: skip
+
     def with_place(self, cand: Candidate) -> Context:
         """A copy that also knows about a resolved place (a route's other endpoint)."""
         return Context(set(self.countries), set(self.regions), set(self.text_countries), self.text_regions | {cand.admin1_row},
@@ -69,8 +75,9 @@ def contradicts_hints(cand: Candidate, ctx: Context) -> bool:
     return bool(ctx.regions) and cand.source != "country" and region not in ctx.regions
 
 
-def score(cand: Candidate, ctx: Context) -> None:
-    """Fill ``cand.score`` and ``cand.why`` from name match, importance and context."""
+def score(cand: Candidate, ctx: Context, nearest_km: float | None = None) -> None:
+    """Fill ``cand.score`` and ``cand.why`` from name match, importance and context (``nearest_km``: the distance to
+    the nearest other place named, when the caller has measured it for many candidates at once)."""
     parts = [("name", W_MATCH * cand.quality), ("importance", W_IMPORTANCE * importance(cand.population, cand.fcode))]
     cand.base = parts[0][1] + parts[1][1]
     if ctx.countries:
@@ -83,19 +90,30 @@ def score(cand: Candidate, ctx: Context) -> None:
     if ctx.text_countries and cand.country in ctx.text_countries:
         parts.append(("country named in text", W_TEXT_COUNTRY))
     if ctx.text_points:
-        lons, lats = np.array(ctx.text_points).T
-        dist = geodesic_distance_km(cand.lon, cand.lat, lons, lats)
-        dist = dist[dist > 1.0]  # the place itself is no evidence for itself
-        if len(dist):
-            parts.append(("near other places named", W_NEARBY * math.exp(-float(dist.min()) / NEARBY_SCALE_KM)))
+        if nearest_km is None:
+            nearest_km = float(_nearest_km([cand], ctx.text_points)[0])
+        if math.isfinite(nearest_km):
+            parts.append(("near other places named", W_NEARBY * math.exp(-nearest_km / NEARBY_SCALE_KM)))
     cand.score = sum(v for _, v in parts)
     cand.why = [f"{k} {v:+.2f}" for k, v in parts]
 
 
+def _nearest_km(cands: list[Candidate], points: list[tuple[float, float]]) -> np.ndarray:
+    """Each candidate's geodesic distance (km) to the nearest of ``points`` farther than 1 km (the place itself is
+    no evidence for itself); infinity when there is none. One vectorised call for all pairs."""
+    lons, lats = np.array(points, dtype=float).T
+    clon = np.array([c.lon for c in cands], dtype=float)
+    clat = np.array([c.lat for c in cands], dtype=float)
+    dist = geodesic_distance_km(clon[:, None], clat[:, None], lons[None, :], lats[None, :])
+    dist = np.where(dist > 1.0, dist, np.inf)
+    return dist.min(axis=1)
+
+
 def rank(cands: list[Candidate], ctx: Context) -> list[Candidate]:
     """Score every candidate in context, favour namesake seats, and sort best first (countries, then regions, win ties)."""
-    for cand in cands:
-        score(cand, ctx)
+    nearest = _nearest_km(cands, ctx.text_points) if ctx.text_points and cands else [None] * len(cands)
+    for cand, km in zip(cands, nearest):
+        score(cand, ctx, None if km is None else float(km))
     favour_namesake_seats(cands)
     cands.sort(key=lambda c: (-c.score, c.source != "country", c.source != "admin1"))
     return cands
@@ -108,11 +126,15 @@ def agreeing(cands: list[Candidate], ctx: Context) -> list[Candidate]:
 
 def favour_namesake_seats(cands: list[Candidate]) -> None:
     """A bare name shared by a region and the biggest place inside it ("Kaluga", "Aktobe") means the place:
-    news writes "X region" when it means the region. The place gets the region's score plus a margin."""
+    news writes "X region" when it means the region. The place gets the region's score plus a margin. Only a
+    place named at least as well as the region, or whose own name is as many words as the region's
+    ("Karagandy" for "Karaganda"), counts: "Oklahoma" is the state, Oklahoma City only shortened."""
     regions = {c.row: c for c in cands if c.source == "admin1" and c.quality >= 0.85}
     seats: dict[int, Candidate] = {}
     for cand in cands:
-        if cand.source == "gazetteer" and cand.admin1_row in regions and cand.quality >= 0.85 and cand.population >= NAMESAKE_MIN_POP:
+        region = regions.get(cand.admin1_row)
+        if (cand.source == "gazetteer" and region is not None and cand.quality >= 0.85 and cand.population >= NAMESAKE_MIN_POP
+                and (cand.quality >= region.quality - 0.05 or len(fold(cand.name).split()) == len(fold(region.name).split()))):  # fmt: skip
             if cand.admin1_row not in seats or cand.population > seats[cand.admin1_row].population:
                 seats[cand.admin1_row] = cand
     for row, seat in seats.items():

@@ -95,6 +95,31 @@ class PlaceResolver:
             self._memo[key] = res
         return self._memo[key]
 
+    def resolve_in(self, place: str, evidence: Context) -> Resolution:
+        """Resolve a place phrase with evidence gathered elsewhere (the other places an article names) besides
+        the hints in the phrase itself; memoised like :meth:`resolve`."""
+        found = self._start(place, None)
+        if isinstance(found, Resolution):
+            return found
+        readings, ctx = found
+        ctx = ctx.merged(evidence)
+        key = (place, ctx.key())
+        if key not in self._memo:
+            res = self._resolve_readings(place, readings, ctx)
+            res.ranking = []
+            self._memo[key] = res
+        return self._memo[key]
+
+    def country(self, iso3: str, confidence: float = 1.0) -> Resolution:
+        """A country named by its code (a demonym's country): its polygon at country precision."""
+        row = self.lookup.country_codes.get(iso3)
+        if row is None:
+            return Resolution("unresolved", reason=f"no country {iso3!r} in the layers")
+        geom, pt = self.lookup.unit_footprint("country", row)
+        name, gid = self.lookup.unit_label("country", row)
+        return Resolution("resolved", geom, pt, WherePrec.COUNTRY, name, gid, confidence, reason="country named by a demonym",
+                          uncertainty_km=self.lookup.unit_uncertainty("country", row))  # fmt: skip
+
     def explain(self, place: str, record: dict | None = None) -> Resolution:
         """Resolve as :meth:`resolve` does, keeping in ``ranking`` the candidates each name was ranked among."""
         found = self._start(place, record)
