@@ -58,8 +58,8 @@ def load_incidents(source: str | Path, *, encoding: str = "utf-8", strict: bool 
         select_borders(layers.borders, border)  # unknown code: one-line error before any work
     extra = tuple(gazetteers_with_config(tuple(gazetteers)))
     data = read_input(source) if str(source) == STDIN else None
-    stdin_geojson = data is not None and sniff_format(data) == "geojson"
-    frame = read_geocoded(source, data if stdin_geojson else None) if data is None or stdin_geojson else None
+    maybe_geocoded = data is None or sniff_format(data) in ("geojson", "jsonl")
+    frame = read_geocoded(source, data) if maybe_geocoded else None
     incidents = Incidents(frame, layers, already_geocoded=frame is not None, gazetteers=extra)
     if frame is None:
         records = read_records(source, encoding=encoding, strict=strict, data=data)

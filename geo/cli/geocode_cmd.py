@@ -7,7 +7,7 @@ import click
 from geo.cli.options import border_opt, format_opt, input_arg, output_format, output_opt, reading_options
 from geo.cli.report import problem_reporter, status_summary
 
-FORMATS = ("geojson", "csv", "gpkg")
+FORMATS = ("geojson", "jsonl", "csv", "gpkg")
 
 
 @click.command()

@@ -12,7 +12,8 @@ import click
 from geo._errors import InputError
 
 #: Formats each output file extension stands for.
-SUFFIX_FORMATS = {".geojson": "geojson", ".json": "geojson", ".csv": "csv", ".gpkg": "gpkg", ".txt": "table", ".html": "html", ".htm": "html"}
+SUFFIX_FORMATS = {".geojson": "geojson", ".json": "geojson", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".gpkg": "gpkg",
+                  ".txt": "table", ".html": "html", ".htm": "html"}  # fmt: skip
 
 
 

@@ -9,7 +9,7 @@ import click
 from geo.cli.options import border_opt, format_opt, input_arg, output_format, output_opt, reading_options
 from geo.cli.report import problem_reporter
 
-FORMATS = ("table", "csv", "geojson", "gpkg")
+FORMATS = ("table", "csv", "geojson", "jsonl", "gpkg")
 TABLE_COLUMNS = ("id", "date", "place", "country", "border", "border_km", "within", "precision")
 TABLE_WIDTHS = {"id": 34, "date": 10, "place": 28, "country": 7, "border": 8, "border_km": 16, "within": 8, "precision": 20}
 

@@ -1,4 +1,4 @@
-"""Write geocoded records as GeoJSON, CSV or GeoPackage, to a file (format from its extension) or standard output."""
+"""Write geocoded records as GeoJSON, JSON Lines, CSV or GeoPackage, to a file (format from its extension) or standard output."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import shapely
 
 from geo._errors import InputError
 
-WRITERS = {".geojson": "geojson", ".json": "geojson", ".csv": "csv", ".gpkg": "gpkg"}
+WRITERS = {".geojson": "geojson", ".json": "geojson", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".gpkg": "gpkg"}
 #: ``-`` names standard output.
 STDOUT = "-"
 
@@ -22,7 +22,7 @@ def output_kind(path: str | Path) -> str:
     path = Path(path)
     kind = WRITERS.get(path.suffix.lower())
     if kind is None:
-        raise InputError(f"{path}: unknown output format {path.suffix or '(no extension)'!r}; use .geojson, .csv or .gpkg")
+        raise InputError(f"{path}: unknown output format {path.suffix or '(no extension)'!r}; use .geojson, .jsonl, .csv or .gpkg")
     return kind
 
 
@@ -38,6 +38,8 @@ def write_records(frame: gpd.GeoDataFrame, path: str | Path, kind: str | None = 
         path.parent.mkdir(parents=True, exist_ok=True)
         if kind == "geojson":
             path.write_text(to_geojson(frame), encoding="utf-8")
+        elif kind == "jsonl":
+            path.write_text(to_jsonl(frame), encoding="utf-8")
         elif kind == "csv":
             path.write_text(to_csv(frame), encoding="utf-8", newline="")
         else:
@@ -51,7 +53,7 @@ def _write_stdout(frame: gpd.GeoDataFrame, kind: str) -> None:
     """GeoJSON or CSV text on standard output (a GeoPackage is a database file: it needs a file name)."""
     if kind == "gpkg":
         raise InputError("a GeoPackage cannot be written to standard output; give -o FILE.gpkg")
-    sys.stdout.write(to_geojson(frame) + "\n" if kind == "geojson" else to_csv(frame))
+    sys.stdout.write(to_geojson(frame) + "\n" if kind == "geojson" else to_jsonl(frame) if kind == "jsonl" else to_csv(frame))
     sys.stdout.flush()
 
 
@@ -62,6 +64,16 @@ def to_geojson(frame: gpd.GeoDataFrame) -> str:
         clean = {k: _jsonable(v) for k, v in props.items()}
         features.append({"type": "Feature", "properties": clean, "geometry": shapely.geometry.mapping(geom) if geom is not None else None})
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, default=str)
+
+
+def to_jsonl(frame: gpd.GeoDataFrame) -> str:
+    """JSON Lines: one record per line, its footprint as a GeoJSON ``geometry`` member (read back as it is)."""
+    lines = []
+    for props, geom in zip(frame.drop(columns="geometry").to_dict("records"), frame.geometry):
+        record = {k: _jsonable(v) for k, v in props.items()}
+        record["geometry"] = shapely.geometry.mapping(geom) if geom is not None else None
+        lines.append(json.dumps(record, ensure_ascii=False, default=str))
+    return "".join(line + "\n" for line in lines)
 
 
 def to_csv(frame: gpd.GeoDataFrame) -> str:

@@ -1,26 +1,32 @@
-"""incmap's own output read back as it was written (GeoJSON, GeoPackage), so nothing is geocoded twice.
+"""incmap's own output read back as it was written (GeoJSON, GeoPackage, JSON Lines), so nothing is geocoded twice.
 
 A file is incmap output when its records carry the geocoding contract's ``status`` and ``where_prec``;
-its footprints (polygons, routes, circles) are kept exactly, not rebuilt from a point.
+its footprints (polygons, routes, circles) are kept exactly, not rebuilt from a point. JSON Lines
+records (``incmap extract``) carry their footprint as a GeoJSON ``geometry`` member.
 """
 
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import geopandas as gpd
+import shapely
 
 #: Fields that mark a file as geocoded by incmap.
 GEOCODED_FIELDS = frozenset({"status", "where_prec"})
 #: Extensions of the formats incmap writes that keep footprints.
-GEOCODED_SUFFIXES = (".geojson", ".json", ".gpkg")
+GEOCODED_SUFFIXES = (".geojson", ".json", ".gpkg", ".jsonl", ".ndjson")
 
 
 def read_geocoded(path: str | Path, data: bytes | None = None) -> gpd.GeoDataFrame | None:
     """The geocoded records in ``path`` (or in ``data``, its bytes), or None when it is not incmap output."""
-    if data is None and (Path(path).suffix.lower() not in GEOCODED_SUFFIXES or not Path(path).is_file()):
+    suffix = Path(path).suffix.lower() if str(path) != "-" else ""
+    if data is None and (suffix not in GEOCODED_SUFFIXES or not Path(path).is_file()):
         return None
+    if suffix in (".jsonl", ".ndjson") or (data is not None and _looks_like_jsonl(data)):
+        return _read_jsonl(data if data is not None else Path(path).read_bytes())
     try:
         frame = gpd.read_file(io.BytesIO(data) if data is not None else path, engine="pyogrio")
     except Exception:  # not readable as geodata: raw records, read by geo.io.records  # noqa: BLE001
@@ -28,3 +34,33 @@ def read_geocoded(path: str | Path, data: bytes | None = None) -> gpd.GeoDataFra
     if not GEOCODED_FIELDS <= set(frame.columns):
         return None
     return frame.set_crs("EPSG:4326", allow_override=True)
+
+
+def _looks_like_jsonl(data: bytes) -> bool:
+    first = data.lstrip()[:4096].split(b"\n", 1)[0].strip()
+    return first.startswith(b"{") and first.endswith(b"}") and b"FeatureCollection" not in first
+
+
+def _read_jsonl(data: bytes) -> gpd.GeoDataFrame | None:
+    """JSON Lines with a ``geometry`` member per record, when every record is incmap output; else None."""
+    rows, geoms = [], []
+    try:
+        for line in data.decode("utf-8-sig").splitlines():
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            if not isinstance(record, dict) or not GEOCODED_FIELDS <= record.keys() or "geometry" not in record:
+                return None
+            geometry = record.pop("geometry")
+            geoms.append(shapely.geometry.shape(geometry) if geometry else None)
+            rows.append(record)
+    except (ValueError, UnicodeDecodeError, TypeError, AttributeError, shapely.errors.GEOSException):
+        return None
+    if not rows:
+        return None
+    columns = list(dict.fromkeys(k for row in rows for k in row))
+    frame = gpd.GeoDataFrame(rows, columns=columns, geometry=geoms, crs="EPSG:4326")
+    for col in ("where_prec", "acled_geo_precision"):
+        if col in frame:
+            frame[col] = frame[col].astype("Int64")
+    return frame
