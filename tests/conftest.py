@@ -76,3 +76,11 @@ def assets() -> Path:
     if proc.returncode != 0:
         pytest.fail(f"scripts/fetch_assets.py failed: {proc.stderr.strip() or proc.stdout.strip()}")
     return directory
+
+
+@pytest.fixture(scope="session")
+def extractor():
+    """Article extraction over the bundled gazetteer and layers, models loaded once for the session."""
+    from geo.extract.extractor import Extractor
+
+    return Extractor()

@@ -56,6 +56,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 def _register() -> None:
     """Attach the subcommands (each lives in its own module)."""
+    from geo.cli.extract_cmd import extract
     from geo.cli.geocode_cmd import geocode
     from geo.cli.layers_cmd import layers
     from geo.cli.locate_cmd import locate
@@ -63,7 +64,7 @@ def _register() -> None:
     from geo.cli.query_cmd import query
     from geo.cli.snapshot_cmd import snapshot
 
-    for command in (layers, geocode, locate, query, map_, snapshot):
+    for command in (layers, extract, geocode, locate, query, map_, snapshot):
         cli.add_command(command)
 
 

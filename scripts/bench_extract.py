@@ -1,0 +1,76 @@
+#!/usr/bin/env python
+"""Extraction quality and speed: the gold set's precision, recall, F1 (lenient) and acc@161 per language, and
+articles per second on one core once the models and the gazetteer are loaded (load time reported apart).
+
+Speed is measured on every gold text and seed article (../shared/seeds, when present) and any article files
+or folders given, each read once, in one process, after one warm-up pass over a different text, before the quality is scored
+(so that no name has been looked up before).
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # one core: numpy's BLAS would use both
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+GOLD = ROOT / "tests" / "data" / "gold"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("articles", nargs="*", help="more article files or folders to time")
+    parser.add_argument("--errors", action="store_true", help="list every recognition and resolution error")
+    args = parser.parse_args()
+
+    from geo.extract.documents import Document, Skipped, read_documents
+    from geo.extract.extractor import Extractor
+    from geo.extract.scoring import Scores, parse_gold, score
+
+    start = time.perf_counter()
+    extractor = Extractor()
+    extractor.load()
+    print(f"load: {time.perf_counter() - start:.2f} s (models, language identifier, gazetteer, fuzzy index, word frequencies)")
+
+    # Speed first: every article is new to the process (no name looked up before).
+    gold = [(path, *parse_gold(path.read_text(encoding="utf-8"))) for path in sorted(GOLD.glob("*.txt"))]
+    timed = [Document(path.name, str(path), plain, "text") for path, plain, _ in gold]
+    extra = [str(SEEDS)] if SEEDS.is_dir() else []
+    timed += [d for d in read_documents([*extra, *args.articles]) if not isinstance(d, Skipped)]
+    warm = Document("warm-up", "-", "A warm-up text about Paris, Lagos and Lima, written on 1 May 2020.", "text")
+    extractor.incidents(extractor.analyse(warm))
+    chars = sum(len(d.text) for d in timed)
+    start = time.perf_counter()
+    incidents = mentions = 0
+    for doc in timed:
+        analysis = extractor.analyse(doc)
+        mentions += len(analysis.mentions)
+        incidents += len(extractor.incidents(analysis))
+    seconds = time.perf_counter() - start
+    print(f"speed: {len(timed)} articles ({chars / len(timed):,.0f} characters on average, {mentions} toponyms, {incidents} incidents) "
+          f"in {seconds:.2f} s: {len(timed) / seconds:.1f} articles/s, {chars / seconds / 1000:.0f} kB/s on one core")  # fmt: skip
+
+    scores: dict[str, Scores] = {}
+    for path, plain, spans in gold:
+        doc = Document(path.name, str(path), plain, "text")
+        found = score(extractor.mentions(extractor.analyse(doc)), spans, extractor.geocoder.lookup, path.name)
+        scores[path.name[:2]] = scores.get(path.name[:2], Scores()) + found
+    total = sum(scores.values(), Scores())
+    for lang, result in sorted(scores.items()):
+        print(f"gold {lang}: {result.line()}")
+    print(f"gold all: {total.line()}")
+    if args.errors:
+        print("\n".join(total.errors))
+
+
+if __name__ == "__main__":
+    main()
