@@ -98,3 +98,13 @@ def test_html_is_reduced_to_its_article(tmp_path):
     assert doc.fmt == "html" and doc.title == "Shootout in Kaluga region" and doc.publication == "Example Wire"
     assert "twitter" not in doc.text and "cookies" not in doc.text and "Koryakovo" in doc.text
     assert str(doc.published) == "2025-03-01"
+
+
+def test_other_languages_are_read_with_the_gazetteer_recogniser(tmp_path):
+    path = tmp_path / "fr.txt"
+    path.write_text("Des drones ont survolé la région de Kharkiv et la ville de Soumy mardi, selon les autorités ukrainiennes.", encoding="utf-8")
+    result = run("extract", str(path), "--mentions")
+    assert result.exit_code == 0, result.output
+    assert "language 'fr': read with the gazetteer recogniser only" in result.stderr
+    mentions = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {m["text"] for m in mentions} >= {"Kharkiv"} and all(m["country"] == "UKR" for m in mentions)

@@ -40,7 +40,7 @@ def extract(articles, output, fmt, mentions, published, lang, source, max_bytes,
 
     from geo.config import gazetteers_with_config
     from geo.extract.documents import Skipped, expand_inputs, read_document
-    from geo.extract.extractor import Extractor
+    from geo.extract.extractor import TESTED_LANGUAGES, Extractor
     from geo.extract.output import mentions_jsonl, records_frame
     from geo.geocoding import Geocoder
     from geo.io.export import write_records
@@ -60,6 +60,8 @@ def extract(articles, output, fmt, mentions, published, lang, source, max_bytes,
             continue
         read += 1
         analysis = extractor.analyse(doc, lang)
+        if analysis.lang not in TESTED_LANGUAGES and not quiet:
+            click.echo(f"note: {doc.source}: language {analysis.lang!r}: read with the gazetteer recogniser only (models: en, ru)", err=True)
         records += extractor.mentions(analysis) if mentions else extractor.incidents(analysis)
     if mentions:
         text = mentions_jsonl(records)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -131,12 +132,15 @@ class NameMatcher:
         return NameMatch("place", log_pop >= (MILLION_LOG_POP if common else STRONG_LOG_POP), form, common=common)
 
 
-def recognise(text: str, spans: list[Span], lang: str, matcher: NameMatcher, *, inside: str = "") -> list[Mention]:
+def recognise(text: str, spans: list[Span], lang: str, matcher: NameMatcher, *, inside: str = "", skip: list[Span] = ()) -> list[Mention]:
     """Toponyms and demonyms in the given spans of ``text``: capitalised word runs matched against the names.
 
     ``inside``: the spans are entities a model found: "org" (an organisation's, a facility's or an event's name:
     any name in it counts, "Kazakhstan's Ministry of Transport") or "person" (only a country, a demonym or a
-    name that is the whole span counts: "Vladimir Putin" is no Vladimir, but spaCy also labels "Kyiv" a person)."""
+    name that is the whole span counts: "Vladimir Putin" is no Vladimir, but spaCy also labels "Kyiv" a person).
+    Capitalised runs that touch a ``skip`` span (names already found, persons) are not looked at."""
+    skip_starts = sorted(s.start for s in skip)
+    skip_ends = [s.end for s in sorted(skip, key=lambda s: s.start)]
     out: list[Mention] = []
     for span in spans:
         words = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text, span.start, span.end)]
@@ -158,10 +162,19 @@ def recognise(text: str, spans: list[Span], lang: str, matcher: NameMatcher, *, 
                 if text[words[j - 1][1] : words[j][0]].strip(" "):  # punctuation between words ends the run
                     break
                 j += 1
+            if skip and _touches(words[i][0], words[j - 1][1], skip_starts, skip_ends):
+                i = j
+                continue
             line_start = span.start if not inside else text.rfind("\n", 0, span.start) + 1  # an entity need not start a sentence
             out += _match_run(text, words[i:j], lang, matcher, sentence_start=_starts_sentence(text, words[i][0], line_start), inside=inside)
             i = j
     return out
+
+
+def _touches(start: int, end: int, starts: list[int], ends: list[int]) -> bool:
+    """True when [start, end) overlaps one of the spans given by sorted ``starts`` (and their ``ends``)."""
+    k = bisect_right(starts, end - 1) - 1
+    return k >= 0 and any(ends[j] > start for j in range(max(0, k - 3), k + 1))
 
 
 def _names_region(matcher: NameMatcher, word: str, lang: str) -> bool:

@@ -46,8 +46,7 @@ class ToponymRecogniser:
         else:
             return recognise(text, lines, lang, self.matcher)
         # Names the model passed over or labelled otherwise, but not inside a person's name.
-        outside = [m for m in recognise(text, lines, lang, self.matcher) if not any(m.start < e.end and e.start < m.end for e in entities)]
-        return found + outside
+        return found + recognise(text, lines, lang, self.matcher, skip=[*entities, *(Span(m.start, m.end) for m in found)])
 
 
     def dateline_places(self, text: str, lines: list[Span], lang: str) -> list[Mention]:

@@ -93,7 +93,7 @@ class Geocoder:
             res.geometry = geodesic_circle(lon, lat, NEAR_RADIUS_KM if where == WherePrec.NEAR else DISTRICT_RADIUS_KM)
             res.approximate = where == WherePrec.ADMIN2
         elif where in (WherePrec.ADMIN1, WherePrec.AREA, WherePrec.COUNTRY):
-            admin_row = int(self.lookup.admin1_of([lon], [lat])[0])
+            admin_row = self.lookup.admin1_at(lon, lat)
             iso3 = self.lookup.country_of(admin_row)
             country_row = self.lookup.country_codes.get(iso3) if where == WherePrec.COUNTRY else None
             source, row = ("country", country_row) if country_row is not None else ("admin1", admin_row)
@@ -112,7 +112,7 @@ class Geocoder:
         if res.geometry is None or res.point is None:
             return out
         lookup = self.lookup
-        admin_row = int(lookup.admin1_of([res.point.x], [res.point.y])[0])
+        admin_row = lookup.admin1_at(res.point.x, res.point.y)
         out.update(
             lat=round(res.point.y, 6), lon=round(res.point.x, 6), where_prec=int(res.where_prec), precision=res.where_prec.label,
             uncertainty_km=round(res.uncertainty_km if res.uncertainty_km is not None else uncertainty_km(res.geometry, res.point), 3),

@@ -7,7 +7,7 @@ it does not rank them: that is :mod:`geo.geocoding.ranking`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -90,6 +90,14 @@ def inflection_stems(folded: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _fresh(cand: Candidate) -> Candidate:
+    """A copy of a remembered candidate that ranking may score (a shallow copy: far cheaper than dataclasses.replace)."""
+    copy = object.__new__(Candidate)
+    copy.__dict__.update(cand.__dict__)
+    copy.why = []
+    return copy
+
+
 def _spelling_first(cands: list[Candidate]) -> list[Candidate]:
     """Candidates spelt as written (or by an alternate name) before those reached only by a looser spelling
     (variant key, case ending): a looser match stays only when it is a far bigger place ("Taiwan" is not Taiyuan)."""
@@ -147,6 +155,7 @@ class PlaceLookup:
         self._footprints: dict[tuple[str, int], tuple[BaseGeometry, Point]] = {}
         self._uncertainty: dict[tuple[str, int], float] = {}
         self._found: dict[tuple[str, tuple[str, ...]], list[Candidate]] = {}
+        self._admin1_at: dict[tuple[float, float], int] = {}
 
     @cached_property
     def gaz(self) -> Gazetteer:
@@ -166,6 +175,16 @@ class PlaceLookup:
             inp, tree = self.admin1_tree.query_nearest(points[missing], max_distance=0.05, all_matches=False)
             result[missing[inp]] = tree
         return result
+
+    def admin1_at(self, lon: float, lat: float) -> int:
+        """:meth:`admin1_of` for one point, remembered (the same places are asked about again and again)."""
+        key = (lon, lat)
+        row = self._admin1_at.get(key)
+        if row is None:
+            if len(self._admin1_at) >= FIND_CACHE_SIZE:
+                self._admin1_at.clear()
+            row = self._admin1_at[key] = int(self.admin1_of([lon], [lat])[0])
+        return row
 
     def _gazetteer_admin1(self, rows: Iterable[int]) -> None:
         """Fill the admin-1 row of gazetteer places not seen before (vectorised)."""
@@ -228,7 +247,7 @@ class PlaceLookup:
             if len(self._found) >= FIND_CACHE_SIZE:
                 self._found.pop(next(iter(self._found)))
             self._found[key] = found
-        return [replace(c, why=[]) for c in found]
+        return [_fresh(c) for c in found]
 
     def _find(self, folded: str, sources: Sequence[str]) -> list[Candidate]:
         out: list[Candidate] = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import shapely
 from shapely.geometry import Point
@@ -127,7 +128,7 @@ class PlaceResolver:
 
     def _start(self, place: str, record: dict | None) -> Resolution | tuple[list[Interpretation], Context]:
         """The readings of ``place`` and its record's context, or the result when there is nothing to read."""
-        readings = parse(place) if isinstance(place, str) else []
+        readings = _readings(place) if isinstance(place, str) else []
         if not readings:
             return Resolution("unresolved", reason="empty place")
         return readings, self.context(record or {}, readings[0].hints)
@@ -271,6 +272,12 @@ class PlaceResolver:
             min(p.confidence for p in parts), [c for p in parts for c in p.candidates[:2]], reason="union of the places listed",
             approximate=any(p.approximate for p in parts), ranking=ranking,
         )  # fmt: skip
+
+
+@lru_cache(maxsize=50_000)
+def _readings(place: str) -> list[Interpretation]:
+    """The readings of a phrase (pure, and news repeats its phrases: remembered)."""
+    return parse(place)
 
 
 def _same_place(a: Candidate, b: Candidate) -> bool:
