@@ -1,4 +1,4 @@
-"""Reading incident records (CSV, TSV, JSON Lines, GeoJSON): every row kept, bad rows reported, bad files refused.
+"""Reading incident records (CSV, TSV, JSON Lines, GeoJSON): every row and value kept, bad rows reported, bad files refused.
 
 All input files are written into ``tmp_path`` here; nothing is read from the repository's data.
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from geo._errors import InputError, RecordError
-from geo.io.records import LINE_KEY, PROBLEM_KEY, read_records
+from geo.io.records import FOOTPRINT_KEY, LINE_KEY, PROBLEM_KEY, read_records, sniff_format
 
 CYRILLIC_PLACES = ["Уральск", "Актау", "Атырау", "Актобе", "Костанай", "Павлодар", "Семей", "Харьков"]
 
@@ -155,6 +155,7 @@ def test_unknown_extension_is_input_error_naming_file(tmp_path, name):
         read_records(path)
     message = _one_line(info.value)
     assert str(path) in message and "unknown format" in message
+    assert all(ext in message for ext in (".csv", ".tsv", ".jsonl", ".geojson", ".gpkg", ".parquet", ".geoparquet"))
 
 
 @pytest.mark.parametrize(
@@ -283,6 +284,43 @@ def test_bad_coordinates_are_reported_and_dropped(tmp_path, lat, lon, field):
     assert result.records[0]["lat"] is None and result.records[0]["lon"] is None
     assert result.records[0]["place"] == "Aktau"
     assert (result.records[1]["lat"], result.records[1]["lon"]) == (51.2, 51.4)
+
+
+@pytest.mark.parametrize(("lat", "lon"), [("abc", "51.2"), ("95", "51.2"), ("43.6", "")])
+def test_dropped_coordinates_are_kept_as_written_under_src(tmp_path, lat, lon):
+    rec = read_records(write(tmp_path / "in.csv", f"place,lat,lon,src_lat\nAktau,{lat},{lon},mine\n")).records[0]
+    assert rec["lat"] is None and rec["src_lat"] == "mine" and rec["src_src_lat"] == lat  # an input src_lat is never overwritten
+    assert rec.get("src_lon") == (lon or None)
+
+
+def test_dataset_coordinates_pass_through_and_need_no_src_copy(tmp_path):
+    rec = read_records(write(tmp_path / "in.csv", "location,latitude,longitude\nAktau,95,51.2\n")).records[0]
+    assert rec["lat"] is None and rec["latitude"] == "95" and "src_lat" not in rec
+
+
+def test_a_normalised_date_keeps_its_input_under_src(tmp_path):
+    result = read_records(write(tmp_path / "in.csv", "place,date\nAktau,03.05.2024\nAktau,2024-05-03\nAktau,yesterday\n"))
+    assert [r["date"] for r in result.records] == ["2024-05-03", "2024-05-03", None]
+    assert [r.get("src_date") for r in result.records] == ["03.05.2024", None, "yesterday"]
+
+
+def test_coordinates_without_a_place_are_records(tmp_path):
+    result = read_records(write(tmp_path / "in.csv", "lat,lon,what\n51.2,51.4,x\n"))
+    assert result.problems == [] and (result.records[0]["lat"], result.records[0]["lon"]) == (51.2, 51.4)
+
+
+def test_geojson_line_and_polygon_are_footprints(tmp_path):
+    line = {"type": "LineString", "coordinates": [[50, 47], [51, 47]]}
+    square = {"type": "MultiPolygon", "coordinates": [[[[50, 47], [51, 47], [51, 48], [50, 48], [50, 47]]]]}
+    doc = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": g} for g in (line, square)]}
+    result = read_records(write(tmp_path / "in.geojson", json.dumps(doc)))
+    assert result.problems == [] and [r[FOOTPRINT_KEY].geom_type for r in result.records] == ["LineString", "MultiPolygon"]
+    assert result.records[1][FOOTPRINT_KEY].bounds == (50, 47, 51, 48) and result.records[0]["lat"] is None
+
+
+@pytest.mark.parametrize(("data", "fmt"), [(b"SQLite format 3\x00rest", "gpkg"), (b"PAR1\x15\x04", "parquet"), (b"place,id\nAktau,1\n", "csv")])
+def test_binary_formats_are_sniffed_on_standard_input(data, fmt):
+    assert sniff_format(data) == fmt
 
 
 def test_jsonl_bad_coordinates_reported(tmp_path):

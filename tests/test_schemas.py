@@ -14,7 +14,8 @@ from pyproj import Geod
 
 from geo.geocoding import Geocoder
 from geo.io import read_records
-from geo.io.schemas import alias_columns, given_precision
+from geo.io.dates import SlashOrder
+from geo.io.schemas import alias_columns, date_order, given_precision, source_column
 
 GEOD = Geod(ellps="WGS84")
 ACLED_COLUMNS = ["event_id_cnty", "event_date", "event_type", "country", "admin1", "location", "latitude", "longitude", "geo_precision", "notes"]
@@ -79,3 +80,37 @@ def test_ucdp_ged_country_level_event_is_the_country_polygon(tmp_path, geocoder,
     frame = geocoder.geocode([record])
     kaz = layers.countries[layers.countries["iso3"] == "KAZ"].geometry.iloc[0]
     assert frame["where_prec"][0] == 6 and frame.geometry[0].equals(kaz) and record["date"] == "2024-01-02"
+
+
+@pytest.mark.parametrize("taken, column", [((), "src_country"), (("src_country",), "src_src_country"), (("src_country", "src_src_country"), "src_src_src_country")])  # fmt: skip
+def test_source_column_never_takes_an_input_column(taken, column):
+    assert source_column("country", set(taken)) == column
+
+
+def test_dataset_date_orders():
+    assert date_order("date_start") == date_order("DATE_END") == SlashOrder.MDY  # UCDP GED's CSV export
+    assert date_order("event_date") is None and date_order("date") is None
+
+
+def test_acled_values_incmap_writes_are_kept_under_src(tmp_path, geocoder, region):
+    """ACLED's own country, admin1 (and a column named like an output field) survive geocoding under src_<name>,
+    for every row, while the country and admin1 still serve as hints; aliased coordinates need no src_ copy."""
+    _, _, inside = region
+    path = tmp_path / "acled.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow([*ACLED_COLUMNS, "status", "src_status"])
+        out.writerow(["KAZ1", "02 January 2024", "Protests", "Kazakhstan", "West Kazakhstan", "Oral", inside.y, inside.x, 1, "n", "open", "x"])
+        out.writerow(["KAZ2", "2024-01-03", "Protests", "Kazakhstan", "West Kazakhstan", "Aktau", "", "", "", "n", "", ""])
+    frame = geocoder.geocode(read_records(path).records)
+    assert list(frame["country"]) == ["KAZ", "KAZ"] and list(frame["src_country"]) == ["Kazakhstan", "Kazakhstan"]
+    assert list(frame["src_admin1"]) == ["West Kazakhstan", "West Kazakhstan"] and frame["admin1"][0] == "West Kazakhstan"
+    assert list(frame["status"]) == ["given", "resolved"] and list(frame["src_src_status"]) == ["open", ""] and list(frame["src_status"]) == ["x", ""]
+    assert list(frame["event_date"]) == ["02 January 2024", "2024-01-03"] and list(frame["date"]) == ["2024-01-02", "2024-01-03"]
+    assert "src_date" not in frame and "src_lat" not in frame and frame["latitude"][0] == str(inside.y)
+
+
+def test_given_coordinates_the_output_changes_are_kept_under_src(geocoder):
+    props, _ = geocoder.geocode_record({"place": "x", "lat": 51.123456789, "lon": 51.1, "where_prec": 1, "border": "mine"})
+    assert props["lat"] == 51.123457 and props["src_lat"] == 51.123456789 and "src_lon" not in props  # 51.1 is kept as it is
+    assert props["src_where_prec"] == 1 and props["src_border"] == "mine" and "border" not in props  # measured later, never overwritten

@@ -19,13 +19,14 @@ from shapely.geometry.base import BaseGeometry
 from tqdm import tqdm
 
 from geo.gazetteer.index import Gazetteer
-from geo.geocoding.footprint import geodesic_circle, uncertainty_km
+from geo.geocoding.footprint import geodesic_circle, representative_point, uncertainty_km
 from geo.geocoding.lookup import PlaceLookup
 from geo.geocoding.resolver import PlaceResolver, Resolution
 from geo.io.precision import DISTRICT_RADIUS_KM, NEAR_RADIUS_KM, WherePrec
-from geo.io.records import LINE_KEY, PROBLEM_KEY
-from geo.io.schemas import given_precision
+from geo.io.records import ALIASED_KEY, FOOTPRINT_KEY, LINE_KEY, PROBLEM_KEY
+from geo.io.schemas import given_precision, source_column
 from geo.layers.load import Layers, load_layers
+from geo.spatial.proximity import COLUMNS as BORDER_COLUMNS
 
 __all__ = ["OUTPUT_FIELDS", "Geocoder", "Resolution"]
 
@@ -35,6 +36,11 @@ PROGRESS_MIN = 2000
 OUTPUT_FIELDS = ("id", "place", "lat", "lon", "status", "reason", "where_prec", "precision", "uncertainty_km", "country", "admin1",
                  "admin1_code", "matched_name", "gazetteer_id", "confidence", "candidates", "acled_geo_precision", "approximate",
                  "input_line", "problems")  # fmt: skip
+#: Columns incmap adds after geocoding (border distances; the footprint): an input column of that name moves to src_<name>.
+LATER_FIELDS = (*BORDER_COLUMNS, "geometry")
+#: A given footprint's precision by its radius (km, around its representative point) when the input states none;
+#: lines are routes or areas (5), and size alone never makes a country (6).
+FOOTPRINT_PRECISION_KM = ((1.0, WherePrec.EXACT), (NEAR_RADIUS_KM, WherePrec.NEAR), (75.0, WherePrec.ADMIN2), (500.0, WherePrec.ADMIN1))
 
 
 class Geocoder:
@@ -67,18 +73,28 @@ class Geocoder:
         return self.resolver.explain(place, record)
 
     def geocode_record(self, record: dict) -> tuple[dict, BaseGeometry | None]:
-        """Output properties and footprint for one input record (input fields pass through)."""
+        """Output properties and footprint for one input record. Every input value survives: a column incmap writes
+        is kept under ``src_<name>`` (lat/lon only where the output differs), and the record itself is not changed."""
         props = {k: v for k, v in record.items() if not k.startswith("_")}
-        if _is_number(record.get("lat")) and _is_number(record.get("lon")):
+        has_point = _is_number(record.get("lat")) and _is_number(record.get("lon"))
+        if record.get(FOOTPRINT_KEY) is not None:
+            point = Point(float(record["lon"]), float(record["lat"])) if has_point else None
+            res = self.given_footprint(record[FOOTPRINT_KEY], given_precision(record), record.get("place"), point)
+        elif has_point:
             res = self.given(float(record["lon"]), float(record["lat"]), given_precision(record), record.get("place"))
         else:
             res = self.resolve(record.get("place") if isinstance(record.get("place"), str) else "", record)
         problems = record.get(PROBLEM_KEY) or []
         if res.status == "unresolved" and problems and not (isinstance(record.get("place"), str) and record["place"].strip()):
             res.reason = problems[0]
-        props.update(self.output_fields(res))
-        props["input_line"] = record.get(LINE_KEY)
-        props["problems"] = "; ".join(problems) or None
+        out = {**self.output_fields(res), "input_line": record.get(LINE_KEY), "problems": "; ".join(problems) or None}
+        aliased = record.get(ALIASED_KEY) or {}
+        for name in [n for n in (*out, *LATER_FIELDS) if n in props and n not in aliased]:
+            if name in ("lat", "lon") and not (_is_number(props[name]) and props[name] != out[name]):
+                continue  # coordinates the output keeps as they are (unusable ones the reader kept under src_)
+            value = props[name] if name in out else props.pop(name)
+            props[source_column(name, props)] = value
+        props.update(out)
         return props, res.geometry
 
     def given(self, lon: float, lat: float, prec: int | None, place: object = None) -> Resolution:
@@ -101,6 +117,23 @@ class Geocoder:
                 res.geometry = self.lookup.unit_footprint(source, row)[0]
                 res.uncertainty_km = uncertainty_km(res.geometry, pt)
                 res.approximate = where == WherePrec.AREA  # "larger than a region": the region is a lower bound
+        return res
+
+    def given_footprint(self, geom: BaseGeometry, prec: int | None, place: object = None, point: Point | None = None) -> Resolution:
+        """A footprint given in the input (a feature's Polygon, LineString, Multi*), kept as it is: its representative
+        point inside it (``point``, the input's lat/lon, when it lies on it), its precision the input's code, else a
+        line is a route or area and anything else goes by its radius (``FOOTPRINT_PRECISION_KM``)."""
+        pt = representative_point(geom, point)
+        radius = uncertainty_km(geom, pt)
+        if prec:
+            where = WherePrec(prec)
+        elif geom.geom_type in ("LineString", "MultiLineString"):
+            where = WherePrec.AREA
+        else:
+            where = next((w for limit, w in FOOTPRINT_PRECISION_KM if radius <= limit), WherePrec.AREA)
+        reason = f"footprint given in the input ({geom.geom_type}, {radius:,.1f} km around its point: {where.label})"
+        res = Resolution("given", geom, pt, where, place if isinstance(place, str) else None, None, 1.0, [], reason=reason)
+        res.uncertainty_km = radius
         return res
 
     def output_fields(self, res: Resolution) -> dict:

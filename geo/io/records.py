@@ -1,8 +1,11 @@
-"""Read incident records (CSV, TSV, JSON Lines, GeoJSON; a file or standard input) into plain dicts, keeping every row.
+"""Read incident records (CSV, TSV, JSON Lines, GeoJSON, GeoPackage, (Geo)Parquet; a file or standard input) into
+plain dicts, keeping every row and every value.
 
 A file that cannot be used at all raises :class:`InputError` (one line). A bad row inside a
-usable file becomes a :class:`RecordError` naming file, line and field; the row itself is still
-returned (flagged) so that nothing is silently dropped, unless ``strict`` makes it fatal.
+usable file becomes a :class:`RecordError` naming file, line (feature number) and field; the row itself
+is still returned (flagged) so that nothing is silently dropped, unless ``strict`` makes it fatal.
+The values incmap normalises (``date``, ``lat``, ``lon``) keep the input as written under ``src_<name>``
+wherever it differs; a feature's Point gives lat/lon and any other geometry is kept as its footprint.
 """
 
 from __future__ import annotations
@@ -12,13 +15,19 @@ import hashlib
 import io
 import json
 import math
+import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from shapely.geometry.base import BaseGeometry
+
 from geo._errors import InputError, RecordError
-from geo.io.dates import normalise_date
-from geo.io.schemas import alias_columns, apply_aliases
+from geo.io.dates import SlashOrder, column_order, normalise_date
+from geo.io.geometries import checked, from_geojson, is_point
+from geo.io.schemas import alias_columns, apply_aliases, date_order, source_column
+from geo.io.tables import TABLE_FORMATS, read_table, sniff_table
 
 #: Fields incmap understands; anything else passes through untouched.
 KNOWN_FIELDS = ("id", "date", "type", "place", "title", "description", "source", "url", "country", "region", "lat", "lon")
@@ -26,11 +35,18 @@ KNOWN_FIELDS = ("id", "date", "type", "place", "title", "description", "source",
 #: Internal keys added to each record (stripped again on output).
 LINE_KEY = "_line"
 PROBLEM_KEY = "_problem"
+#: {field: dataset column} of the fields a dataset's column filled (the column passes through: no src_ copy needed).
+ALIASED_KEY = "_aliased"
+#: A footprint given with the record (a feature's Polygon, LineString, Multi*), kept as it is by the geocoder.
+FOOTPRINT_KEY = "_footprint"
 
 #: ``-`` names standard input; problems found in it are reported under this name.
 STDIN, STDIN_NAME = "-", "<stdin>"
 
-FORMATS = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".geojson": "geojson", ".json": "geojson"}
+FORMATS = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg",
+           ".parquet": "parquet", ".geoparquet": "parquet"}  # fmt: skip
+#: Undecodable bytes, kept by ``surrogateescape``.
+_SURROGATES = re.compile("[\udc80-\udcff]")
 
 
 @dataclass
@@ -49,14 +65,20 @@ def read_records(path: str | Path, encoding: str = "utf-8", strict: bool = False
     name = STDIN_NAME if stdin else str(path)
     fmt = None if stdin else FORMATS.get(Path(path).suffix.lower())
     if fmt is None and not stdin:
-        raise InputError(f"{name}: unknown format {Path(path).suffix or '(no extension)'!r}; use .csv, .tsv, .jsonl or .geojson")
+        *known, last = FORMATS
+        raise InputError(f"{name}: unknown format {Path(path).suffix or '(no extension)'!r}; use {', '.join(known)} or {last}")
     data = read_input(path) if data is None else data
     fmt = fmt or sniff_format(data)
-    text = _decode(name, data, encoding)
-    reader = {"csv": _read_delimited, "tsv": _read_delimited, "jsonl": _read_jsonl, "geojson": _read_geojson}[fmt]
-    result = reader(name, text, "\t" if fmt == "tsv" else ",")
+    if fmt in TABLE_FORMATS:
+        features = ((props, *checked(geom)) for props, geom in read_table(name, data, fmt))
+        result, text_checks = _read_features(name, features, "column"), False
+    else:
+        text, text_checks = _decode(name, data, encoding)
+        reader = {"csv": _read_delimited, "tsv": _read_delimited, "jsonl": _read_jsonl, "geojson": _read_geojson}[fmt]
+        result = reader(name, text, "\t" if fmt == "tsv" else ",")
+    order = _date_order(result.records)
     for rec in result.records:
-        _check_values(result, rec)
+        _check_values(result, rec, order, text_checks)
     _assign_ids(result.records)
     if strict and result.problems:
         raise result.problems[0]
@@ -79,7 +101,10 @@ def read_input(path: str | Path) -> bytes:
 
 
 def sniff_format(data: bytes) -> str:
-    """The format of records read from a stream (no file name to go by): GeoJSON, JSON Lines, TSV or CSV."""
+    """The format of records read from a stream (no file name to go by): GeoPackage, Parquet, GeoJSON, JSON Lines, TSV or CSV."""
+    table = sniff_table(data)
+    if table is not None:
+        return table
     head = data.lstrip()[:4096].decode("utf-8", "replace")
     if head.startswith("{"):
         first = head.split("\n", 1)[0]
@@ -89,24 +114,26 @@ def sniff_format(data: bytes) -> str:
     return "tsv" if header.count("\t") > header.count(",") else "csv"
 
 
-def _decode(name: str, data: bytes, encoding: str) -> str:
-    """The text of the input; undecodable bytes survive as surrogates and are reported per row."""
+def _decode(name: str, data: bytes, encoding: str) -> tuple[str, bool]:
+    """The text of the input, and whether it has undecodable bytes (kept as surrogates, reported per row)."""
     if encoding.lower().replace("-", "") in ("utf8", "utf8sig"):
         encoding = "utf-8-sig"
     try:
-        text = data.decode(encoding, errors="surrogateescape")
+        return data.decode(encoding), False
     except LookupError:
         raise InputError(f"{name}: unknown encoding {encoding!r}") from None
+    except UnicodeDecodeError:
+        text = data.decode(encoding, errors="surrogateescape")
     bad_lines = sum(1 for line in text.splitlines() if _has_surrogates(line))
     if bad_lines and bad_lines > max(3, len(text.splitlines()) // 2):
         first = next(i for i, line in enumerate(text.splitlines(), 1) if _has_surrogates(line))
         raise InputError(f"{name}: not {encoding} text (first bad byte on line {first}); pass --encoding (e.g. cp1251, latin-1) or re-save as UTF-8")
-    return text
+    return text, True
 
 
 def _has_surrogates(text: str) -> bool:
     """True where decoding left undecodable bytes (surrogateescape) in ``text``."""
-    return any("\udc80" <= ch <= "\udcff" for ch in text)
+    return _SURROGATES.search(text) is not None
 
 
 def _problem(result: RecordSet, rec: dict, line: int, field_name: str, message: str) -> None:
@@ -127,8 +154,8 @@ def _read_delimited(path: str, text: str, delimiter: str) -> RecordSet:
         raise InputError(f"{path}: cannot parse header ({exc})") from None
     header = [_field_name(h) for h in header]
     aliases = alias_columns(header)
-    if "place" not in header and "place" not in aliases:
-        raise InputError(f"{path}: no 'place' column (columns: {', '.join(header[:12]) or 'none'})")
+    if not _has_location({**dict.fromkeys(header), **aliases}):
+        raise InputError(f"{path}: no 'place' column, nor lat/lon (columns: {', '.join(header[:12]) or 'none'})")
     result = RecordSet(path, [])
     line = reader.line_num + 1
     while True:
@@ -142,11 +169,14 @@ def _read_delimited(path: str, text: str, delimiter: str) -> RecordSet:
             _problem(result, rec, line, "(row)", f"malformed CSV: {exc}")
             line = reader.line_num + 1
             continue
-        if not row or not any(cell.strip() for cell in row):
+        if not "".join(row).strip():
             line = reader.line_num + 1
             continue
-        rec = apply_aliases({name: (row[i] if i < len(row) else None) for i, name in enumerate(header)}, aliases)
+        cells = row if len(row) == len(header) else [*row[: len(header)], *[None] * (len(header) - len(row))]
+        rec = apply_aliases(dict(zip(header, cells)), aliases)
         rec[LINE_KEY] = line
+        if aliases:
+            rec[ALIASED_KEY] = aliases
         result.records.append(rec)
         if len(row) != len(header):
             _problem(result, rec, line, "(row)", f"{len(row)} fields where the header has {len(header)}")
@@ -163,7 +193,15 @@ def _field_name(name: str) -> str:
 def _known_keys(obj: dict) -> dict:
     """A JSON record with known field names matched case-insensitively, and dataset column names read as fields."""
     rec = {(_field_name(k) if isinstance(k, str) else k): v for k, v in obj.items()}
-    return apply_aliases(rec, alias_columns([k for k in rec if isinstance(k, str)]))
+    aliases = alias_columns([k for k in rec if isinstance(k, str)])
+    if aliases:
+        rec[ALIASED_KEY] = aliases
+    return apply_aliases(rec, aliases)
+
+
+def _has_location(rec: dict) -> bool:
+    """True for a record (or a header) that can be put on a map: a place, lat and lon, or a footprint."""
+    return "place" in rec or ("lat" in rec and "lon" in rec) or FOOTPRINT_KEY in rec
 
 
 def _read_jsonl(path: str, text: str, _: str) -> RecordSet:
@@ -180,13 +218,13 @@ def _read_jsonl(path: str, text: str, _: str) -> RecordSet:
                 raise ValueError("not a JSON object")
             obj = _known_keys(obj)
             rec = {**obj, LINE_KEY: line_no}
-            seen_place = seen_place or "place" in obj
+            seen_place = seen_place or _has_location(obj)
         except ValueError as exc:
             rec["place"] = None
             _problem(result, rec, line_no, "(json)", f"invalid JSON: {exc}")
         result.records.append(rec)
     if result.records and not seen_place:
-        raise InputError(f"{path}: no 'place' field in any record")
+        raise InputError(f"{path}: no 'place' field, nor lat/lon, in any record")
     return result
 
 
@@ -199,33 +237,51 @@ def _read_geojson(path: str, text: str, _: str) -> RecordSet:
     features = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(features, list):
         raise InputError(f"{path}: not a GeoJSON FeatureCollection")
+    return _read_features(path, (_geojson_feature(feature) for feature in features), "property")
+
+
+def _geojson_feature(feature: object) -> tuple[dict, BaseGeometry | None, str | None]:
+    """(properties, geometry, why the geometry is unusable) of one GeoJSON feature."""
+    if not isinstance(feature, dict):
+        return {}, None, None
+    return dict(feature.get("properties") or {}), *from_geojson(feature.get("geometry"))
+
+
+def _read_features(path: str, features: Iterable[tuple[dict, BaseGeometry | None, str | None]], kind: str) -> RecordSet:
+    """Records from features (properties, checked geometry, problem): a Point gives lat/lon unless the properties do,
+    any other geometry is the footprint; an unusable geometry is reported (field ``geometry``) and the record kept."""
     result = RecordSet(path, [])
-    seen_place = False
-    for number, feature in enumerate(features, 1):
-        props = _known_keys(dict((feature or {}).get("properties") or {})) if isinstance(feature, dict) else {}
-        seen_place = seen_place or "place" in props
-        rec = {**props, LINE_KEY: number}
-        geom = feature.get("geometry") if isinstance(feature, dict) else None
-        if isinstance(geom, dict) and geom.get("type") == "Point" and rec.get("lat") in (None, "") and rec.get("lon") in (None, ""):
-            coords = geom.get("coordinates") or []
-            if len(coords) >= 2:
-                rec["lon"], rec["lat"] = coords[0], coords[1]
+    for number, (props, geom, problem) in enumerate(features, 1):
+        rec = {**_known_keys(props), LINE_KEY: number}
+        if problem:
+            _problem(result, rec, number, "geometry", problem)
+        elif geom is not None and not is_point(geom):
+            rec[FOOTPRINT_KEY] = geom
+        elif geom is not None and _blank(rec.get("lat")) and _blank(rec.get("lon")):
+            rec["lon"], rec["lat"] = geom.x, geom.y
         result.records.append(rec)
-    if features and not seen_place:
-        raise InputError(f"{path}: no 'place' property in any feature")
+    if result.records and not any(map(_has_location, result.records)):
+        raise InputError(f"{path}: no 'place' {kind}, nor lat/lon or a geometry, in any feature")
     return result
 
 
-def _check_values(result: RecordSet, rec: dict) -> None:
-    """Per-field checks: encoding, dates, coordinates in range (bad dates and coordinates are dropped, not guessed)."""
+def _check_values(result: RecordSet, rec: dict, order: SlashOrder | None, text_checks: bool) -> None:
+    """Per-field checks: encoding (``text_checks``: the file has undecodable bytes), dates read in the column's slash
+    ``order``, coordinates in range. Bad dates and coordinates are dropped, not guessed, and kept under src_."""
     line = rec.get(LINE_KEY, 0)
-    for key, value in list(rec.items()):
+    for key, value in list(rec.items()) if text_checks else ():
         if isinstance(value, str) and _has_surrogates(value):
             _problem(result, rec, line, key, "not valid text in the file's encoding; value ignored")
             rec[key] = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
             if key in ("lat", "lon", "date"):
+                _keep_as_written(rec, key, rec[key])
                 rec[key] = None
-    _check_date(result, rec, line)
+    _check_date(result, rec, line, order)
+    _check_coordinates(result, rec, line)
+
+
+def _check_coordinates(result: RecordSet, rec: dict, line: int) -> None:
+    """``lat``/``lon`` as floats in range; unusable ones are reported, dropped together, and kept as written under src_."""
     lat, lon = rec.get("lat"), rec.get("lon")
     if _blank(lat) and _blank(lon):
         rec["lat"] = rec["lon"] = None
@@ -236,31 +292,51 @@ def _check_values(result: RecordSet, rec: dict) -> None:
             number = float(value)
         except (TypeError, ValueError):
             _problem(result, rec, line, key, f"{value!r} is not a number; coordinates ignored")
-            rec["lat"] = rec["lon"] = None
-            return
+            break
         if not math.isfinite(number) or abs(number) > limit:
             _problem(result, rec, line, key, f"{value!r} is outside -{limit:g}..{limit:g}; coordinates ignored")
-            rec["lat"] = rec["lon"] = None
-            return
+            break
         parsed[key] = number
-    rec["lat"], rec["lon"] = parsed["lat"], parsed["lon"]
+    usable = len(parsed) == 2
+    if not usable:
+        _keep_as_written(rec, "lat", lat)
+        _keep_as_written(rec, "lon", lon)
+    rec["lat"], rec["lon"] = (parsed["lat"], parsed["lon"]) if usable else (None, None)
 
 
-def _check_date(result: RecordSet, rec: dict, line: int) -> None:
-    """``date`` normalised to ISO; a date that cannot be read is reported and the record kept undated."""
+def _date_order(records: list[dict]) -> SlashOrder | None:
+    """How the file's undecided slash dates read: its date column decides, else the dataset column's schema."""
+    sources = {(rec.get(ALIASED_KEY) or {}).get("date", "date") for rec in records if rec.get("date") not in (None, "")}
+    return column_order((rec.get("date") for rec in records), date_order(sources.pop()) if len(sources) == 1 else None)
+
+
+def _check_date(result: RecordSet, rec: dict, line: int, order: SlashOrder | None) -> None:
+    """``date`` normalised to ISO (kept as written under src_ where that differs); a date that cannot be read is
+    reported and the record kept undated."""
     value = rec.get("date")
     if _blank(value):
         rec["date"] = None
         return
-    iso, problem = normalise_date(str(int(value)) if isinstance(value, (int, float)) and float(value).is_integer() else str(value))
+    text = str(int(value)) if isinstance(value, (int, float)) and float(value).is_integer() else str(value)
+    iso, problem = normalise_date(text, order)
     if problem:
         _problem(result, rec, line, "date", f"{problem}; record kept undated")
     rec["date"] = iso
+    if iso != value:
+        _keep_as_written(rec, "date", value)
+
+
+def _keep_as_written(rec: dict, name: str, value: object) -> None:
+    """Keep the input's own ``name`` value under src_<name> (unless a dataset column it came from passes through)."""
+    if name not in (rec.get(ALIASED_KEY) or {}) and not _blank(value):
+        rec[source_column(name, rec)] = value
 
 
 def _blank(value: object) -> bool:
     """True for None, NaN and empty/whitespace strings."""
-    return value is None or (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and not value.strip())
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def _assign_ids(records: list[dict]) -> None:
