@@ -59,9 +59,12 @@ def test_map_writes_html_and_ends_with_summary(tmp_path):
     assert result.exit_code == 0, result.output
     last = result.stdout.strip().splitlines()[-1]
     assert last.startswith("summary: 10 records: 10 resolved, 0 ambiguous, 0 given, 0 unresolved (")
-    assert last.endswith(f"0 bad rows; map (online tiles) written to {out}")
+    near = "KAZ-RUS (3 incidents), BLR-RUS (1 incident), MDA-UKR (1 incident), RUS-UKR (1 incident)"
+    assert last.endswith(f"0 bad rows; borders near incidents highlighted (nearest land border within 100 km): {near}; "
+                         f"map (online tiles) written to {out}")  # fmt: skip
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "incmap: bundled incidents" in page
+    assert "Borders near incidents: BLR-RUS, KAZ-RUS, MDA-UKR, RUS-UKR" in page and "Within 25 km of BLR-RUS, KAZ-RUS" in page
     assert "Kapustin Yar test launches aimed toward Kazakhstan" in page
     assert any("leaflet" in url for url in assert_offline(page))  # online: the CDN
 
@@ -70,6 +73,23 @@ def test_map_offline_with_border(written_map):
     page = written_map.read_text(encoding="utf-8")
     assert assert_offline(page) == []
     assert "Within 25 km of KAZ-RUS" in page and "Queried border KAZ-RUS" in page
+    assert "Borders near incidents" not in page and "BLR-RUS," not in page  # only the border asked for
+
+
+def test_map_border_none_turns_highlighting_off(tmp_path):
+    out = tmp_path / "plain.html"
+    result = run("map", "--border", "None", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "0 bad rows; no border highlighted (border: none); map (online tiles)" in result.stdout.strip().splitlines()[-1]
+    page = out.read_text(encoding="utf-8")
+    assert "International borders" in page and "#d7191c" not in page
+    assert "Within " not in page and "Borders near incidents" not in page and "Queried border" not in page
+    assert "<th>Border</th><td>57.5 km to KAZ-RUS</td>" in page  # popups still give each incident's nearest border
+
+
+def test_map_help_explains_the_default_borders():
+    text = " ".join(run("map", "--help").output.split())
+    assert "or 'none'. Default: the borders the incidents are near" in text
 
 
 @needs_chromium

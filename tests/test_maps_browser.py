@@ -1,7 +1,7 @@
 """incmap maps in Debian's Chromium (Playwright, no downloaded browser): the bundled incidents rendered by
 ``incmap map --offline --border KAZ-RUS`` and opened from file:// with every other request aborted and
 recorded; popups, the layer control, the date filter, a screenshot, injected markup, a canvas-mode map,
-the embeddable fragment and an empty map.
+the embeddable fragment and an empty map; and the default map (no --border) with the borders near incidents.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import CHROMIUM  # noqa: E402
 from page_probes import CANVAS_TARGET
-from test_maps import bundled_frame, geocoded, geocoder, synthetic_records
+from test_maps import bundled_frame, bundled_records, geocoded, geocoder, synthetic_records
 from test_offline import Watched, png_colours, watched_page
 
 from geo.cli.main import cli
@@ -37,13 +37,20 @@ COUNT_LAYERS = """(id) => { let paths = 0, borders = 0;
     return [paths, borders]; }"""
 
 
-
-
 @pytest.fixture(scope="module")
 def bundled_map(assets, tmp_path_factory) -> Path:  # noqa: F811
     """The bundled incidents through the CLI, offline, with the KAZ-RUS border and bands."""
     path = tmp_path_factory.mktemp("bundled") / "map.html"
     result = CliRunner().invoke(cli, ["map", "--offline", "--border", "KAZ-RUS", "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture(scope="module")
+def default_map(assets, tmp_path_factory) -> Path:  # noqa: F811
+    """The bundled incidents through the CLI as ``make map`` runs it (no --border), offline."""
+    path = tmp_path_factory.mktemp("default") / "incidents.html"
+    result = CliRunner().invoke(cli, ["map", "--offline", "-q", "-o", str(path)])
     assert result.exit_code == 0, result.output
     return path
 
@@ -207,6 +214,59 @@ def test_screenshot_is_not_blank(browser, bundled_map):
     assert colours[bytes((215, 25, 28))] > 200, "the queried border (#d7191c) is not drawn"
     assert colours[bytes((247, 245, 240))] > 0.2 * total, "little land (offline basemap #f7f5f0)"
     assert colours[bytes((219, 233, 244))] > 0.03 * total, "no sea (#dbe9f4)"
+
+
+# --------------------------------------------------------------------------- the default map: borders near incidents
+
+#: JS: (map id, colour) -> [properties.pair of the features drawn in that stroke colour], sorted.
+PAIRS_DRAWN_IN = """([id, colour]) => { const pairs = [];
+    window[id].eachLayer(l => { if (l.feature && l.options && l.options.color === colour) pairs.push(l.feature.properties.pair); });
+    return pairs.sort(); }"""
+#: JS: (map id, colour) -> how many polygon layers on the map are filled with that colour.
+FILLED_WITH = """([id, colour]) => { let n = 0;
+    window[id].eachLayer(l => { if (l.feature && l.options && l.options.fillColor === colour) n++; }); return n; }"""
+
+
+def test_default_map_highlights_and_bands_the_borders_near_incidents(browser, default_map):
+    """``incmap map`` with no --border: the incidents' nearest borders within 100 km (computed here from the measured
+    incidents) are drawn in the highlight colour with three band layers, and the summary box counts them."""
+    from geo.maps.borders import BAND_COLOURS, HIGHLIGHT_COLOUR
+    from geo.spatial.query import within_border_km
+
+    frame = geocoded([dict(r) for r in bundled_records()], border=None)
+    locatable = (frame["where_prec"] < 6).to_numpy()
+    near = frame[locatable & (frame["border_km"] <= 100).to_numpy()]
+    expected = sorted(set(near["border"]))
+    assert "KAZ-RUS" in expected and len(expected) == 4
+    labels = ", ".join(expected)
+    with watched_page(browser) as watched:
+        map_id = open_map(watched, default_map)
+        page = watched.page
+        assert page.evaluate(PAIRS_DRAWN_IN, [map_id, HIGHLIGHT_COLOUR]) == expected
+        page.hover(".leaflet-control-layers")
+        overlays = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+        bands = [f"Within {km} km of {labels}" for km in (100, 50, 25)]
+        assert [t.strip() for t in overlays if t.strip().startswith(("Within", "Borders near"))] == [*bands, f"Borders near incidents: {labels}"]
+        colours = {100: BAND_COLOURS[2], 50: BAND_COLOURS[1], 25: BAND_COLOURS[0]}
+        assert all(page.evaluate(FILLED_WITH, [map_id, c]) == 1 for c in colours.values())
+        toggle = page.locator(".leaflet-control-layers-overlays label", has_text=bands[0]).locator("input")
+        toggle.uncheck()
+        assert page.evaluate(FILLED_WITH, [map_id, colours[100]]) == 0 and page.evaluate(FILLED_WITH, [map_id, colours[25]]) == 1
+        toggle.check()
+        assert page.evaluate(FILLED_WITH, [map_id, colours[100]]) == 1
+
+        summary = " ".join(page.inner_text("#incmap-summary").split())
+        counts = ", ".join(f"{pair} ({n})" for pair, n in sorted(near["border"].value_counts().items(), key=lambda kv: (-kv[1], kv[0])))
+        assert f"Borders near incidents (nearest land border within 100 km; incidents): {counts}" in summary
+        assert counts.startswith("KAZ-RUS (3)")
+        for km in (25, 50, 100):
+            within = within_border_km(frame, km, labels.replace(" ", "")).frame["within"]  # measured afresh to those borders
+            certain, possible = int((within == "certain").sum()), int((within == "possible").sum())
+            assert f"Within {km} km of a highlighted border: {certain} certain, {possible} possible" in summary
+        assert "Within 100 km of a highlighted border: 2 certain, 4 possible" in summary
+        assert "2 country-level or unresolved not counted" in summary
+        shot = png_colours(page.screenshot())
+    assert shot[bytes((215, 25, 28))] > 200, "the highlighted borders (#d7191c) are not drawn"
 
 
 # --------------------------------------------------------------------------- record text is data

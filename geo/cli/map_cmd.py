@@ -8,13 +8,19 @@ from pathlib import Path
 import click
 import numpy as np
 
-from geo.cli.options import border_opt, output_opt, reading_options
+from geo.cli.options import output_opt, reading_options
 from geo.cli.report import problem_reporter, status_summary
 
 #: Records listed one per line after a map (the rest are counted; unresolved ones are listed first among them).
 TABLE_MAX = 50
 #: Widest distance band (km): wider bands are not a border's neighbourhood any more (and do not buffer reliably).
 MAX_BAND_KM = 2000.0
+#: The map's own --border (the shared one has no default choice and no 'none').
+map_border_opt = click.option("--border", "border_sel", metavar="SELECTION",
+                              help="Borders to highlight with distance bands: one (KAZ-RUS), one country's (KAZ), several "
+                                   "comma-separated, or 'none'. Default: the borders the incidents are near (each incident's "
+                                   "nearest land border, if within the widest band). Popups give the distance to the "
+                                   "selection, else to the nearest land border.")  # fmt: skip
 
 
 def _bands(ctx, param, value: str) -> tuple[float, ...]:
@@ -31,7 +37,7 @@ def _bands(ctx, param, value: str) -> tuple[float, ...]:
 def _listed_rows(frame) -> list[int]:
     """Rows printed after a map: the first TABLE_MAX, then up to TABLE_MAX more that did not resolve (with reasons)."""
     first = list(range(min(len(frame), TABLE_MAX)))
-    later = np.flatnonzero(frame["status"].to_numpy()[len(first):] == "unresolved")[:TABLE_MAX] + len(first)
+    later = np.flatnonzero(frame["status"].to_numpy()[len(first) :] == "unresolved")[:TABLE_MAX] + len(first)
     return first + [int(i) for i in later]
 
 
@@ -54,8 +60,8 @@ def _list_records(frame, to_stderr: bool) -> None:
 @click.argument("input_path", metavar="[INPUT]", required=False, type=click.Path(dir_okay=False, allow_dash=True))
 @output_opt(default="maps_out/incidents.html")
 @click.option("--title", default=None, help="Map title (default: from the input file name).")
-@border_opt
-@click.option("--bands", default="25,50,100", show_default=True, callback=_bands, help="Distance bands (km) along --border.")
+@map_border_opt
+@click.option("--bands", default="25,50,100", show_default=True, callback=_bands, help="Distance bands (km) along the highlighted borders.")
 @click.option("--offline", "--self-contained", "offline", is_flag=True, help="One HTML file with every asset inlined and no tiles.")
 @click.option("--fragment", is_flag=True, help="Write an embeddable snippet (iframe srcdoc) instead of a full page.")
 @click.option("--png", "png", type=click.Path(dir_okay=False), help="Also render a static PNG (headless Chromium).")
@@ -64,10 +70,12 @@ def map_(input_path, output, title, border_sel, bands, offline, fragment, png, s
     """Render INPUT (default: the bundled incidents; '-' for stdin) as an interactive HTML map and print a summary."""
     from geo import settings
     from geo.maps import MapOptions, fragment_html, map_html, save_html
+    from geo.maps.borders import NO_BORDER, choose_borders
     from geo.pipeline import load_incidents
 
     source = input_path or settings.DEFAULT_INCIDENTS
-    incidents = load_incidents(source, encoding=encoding, strict=strict, gazetteers=gazetteers, border=border_sel,
+    measured_to = None if border_sel is None or border_sel.strip().lower() == NO_BORDER else border_sel  # None: every border
+    incidents = load_incidents(source, encoding=encoding, strict=strict, gazetteers=gazetteers, border=measured_to,
                                progress=not quiet, report=problem_reporter(quiet))  # fmt: skip
     frame = incidents.frame
     name = "standard input" if input_path == "-" else Path(source).name
@@ -87,5 +95,6 @@ def map_(input_path, output, title, border_sel, bands, offline, fragment, png, s
     precs = collections.Counter(int(p) for p in frame["where_prec"].dropna())
     by_prec = ", ".join(f"prec {k}: {v}" for k, v in sorted(precs.items()))
     mode = "offline, self-contained" if options.offline else "online tiles"
-    click.echo(f"summary: {status_summary(frame)} ({by_prec}); {len(incidents.problems)} bad rows; map ({mode}) written to "
-               f"{written or 'standard output'}" + (f"; PNG {png}" if png else ""), err=to_stdout)  # fmt: skip
+    highlight = choose_borders(frame, incidents.layers.borders, options.border, options.bands)
+    click.echo(f"summary: {status_summary(frame)} ({by_prec}); {len(incidents.problems)} bad rows; {highlight.describe()}; "
+               f"map ({mode}) written to {written or 'standard output'}" + (f"; PNG {png}" if png else ""), err=to_stdout)  # fmt: skip

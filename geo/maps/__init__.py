@@ -1,7 +1,7 @@
 """Interactive Folium maps of geocoded incidents: borders, distance bands, regions and footprints.
 
 ``build_map`` composes a ``folium.Map`` (:mod:`geo.maps.builder`; one module per feature: incidents,
-areas, canvas, popups, search, bands...); ``map_html`` renders it to one deterministic page and
+areas, canvas, popups, search, borders, bands...); ``map_html`` renders it to one deterministic page and
 ``save_html`` writes it (:mod:`geo.maps.page`: where HTML is written); :mod:`geo.maps.offline`
 inlines every asset for a self-contained file; :mod:`geo.maps.snapshot` renders a PNG.
 """

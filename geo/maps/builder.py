@@ -1,5 +1,8 @@
 """The map builder: one Folium map of geocoded incidents over borders, distance bands and admin-1 regions.
 
+The borders highlighted and banded are those asked for, or by default those the incidents are near
+(:mod:`geo.maps.borders`).
+
 Footprints are drawn honestly: points as markers, region- and country-level incidents as
 outlined polygons (never a pin that looks exact), routes as dashed lines, "near X" as its
 circle. All record text is escaped before it reaches HTML: it is data, never markup. The
@@ -21,14 +24,14 @@ import shapely
 from branca.colormap import LinearColormap
 
 from geo.layers.load import Layers
-from geo.maps.bands import geodesic_buffer
+from geo.maps.borders import Highlight, add_highlight, choose_borders
 from geo.maps.elements import DateFilter, FitView, IncidentCounter, SummaryBox
 from geo.maps.geometry import display_tolerance, for_display
 from geo.maps.incidents import CLUSTER_MAX, MARKERS_MAX, add_incidents, located_mask, type_names
 from geo.maps.popup import texts
 from geo.maps.search import PlaceSearch, search_entries
 from geo.maps.style import type_styles
-from geo.spatial.proximity import select_borders
+from geo.spatial.query import band_counts
 
 __all__ = ["CLUSTER_MAX", "MARKERS_MAX", "MapOptions", "build_map"]
 
@@ -38,9 +41,8 @@ EXTENT_MARGIN_DEG = 4.0
 MAX_MARGIN_DEG = 20.0
 #: Map zoom limit (also what MarkerCluster needs when there are no tiles).
 MAX_ZOOM = 18
-#: Default distance bands (km) drawn along the queried border.
+#: Default distance bands (km) drawn along the highlighted borders.
 DEFAULT_BANDS = (25.0, 50.0, 100.0)
-BAND_COLOURS = ("#b10026", "#fd8d3c", "#fed976", "#ffffb2")
 SEA_COLOUR, LAND_COLOUR = "#dbe9f4", "#f7f5f0"
 
 
@@ -49,7 +51,7 @@ class MapOptions:
     """What the map shows and how it is written."""
 
     title: str = "incmap"
-    border: str | None = None  # border selection to highlight and band ("KAZ-RUS", "KAZ")
+    border: str | None = None  # borders to highlight and band: "KAZ-RUS", "KAZ", "none"; None: those near incidents
     bands: tuple[float, ...] = DEFAULT_BANDS
     offline: bool = False
 
@@ -127,24 +129,15 @@ def _add_regions(fmap: folium.Map, frame: gpd.GeoDataFrame, layers: Layers, exte
     return admin
 
 
-def _add_borders(fmap: folium.Map, layers: Layers, extent, options: MapOptions) -> None:
-    """International borders drawn prominently; the queried border highlighted, with distance bands."""
+def _add_borders(fmap: folium.Map, frame: gpd.GeoDataFrame, layers: Layers, extent, options: MapOptions) -> Highlight:
+    """International borders drawn prominently; the highlighted ones (asked for, or near incidents) over them, with bands."""
     borders = _clip(layers.borders[["pair", "length_km", "geometry"]], extent)
-    folium.GeoJson(borders, name="International borders", style_function=lambda _: {"color": "#222", "weight": 2.5},
-                   tooltip=folium.GeoJsonTooltip(["pair", "length_km"], aliases=["Border", "Length (km)"], localize=True)).add_to(fmap)  # fmt: skip
-    if not options.border:
-        return
-    chosen = select_borders(layers.borders, options.border)
-    line = shapely.union_all(chosen.geometry.values)
-    label = ", ".join(chosen["pair"])
-    for i, km in enumerate(sorted(options.bands, reverse=True)):
-        band = shapely.intersection(geodesic_buffer(line, km), extent)
-        colour = BAND_COLOURS[min(len(BAND_COLOURS) - 1, len(options.bands) - 1 - i)]
-        folium.GeoJson(shapely.geometry.mapping(for_display(band, 0.0)), name=f"Within {km:g} km of {label}",
-                       style_function=lambda _, c=colour: {"color": c, "weight": 0.5, "fillColor": c, "fillOpacity": 0.25}).add_to(fmap)  # fmt: skip
-    clipped = shapely.intersection(line, extent)
-    folium.GeoJson(shapely.geometry.mapping(for_display(clipped, 0.0)), name=f"Queried border {label}",
-                   style_function=lambda _: {"color": "#d7191c", "weight": 5}).add_to(fmap)  # fmt: skip
+    if len(borders):  # none within a small view far from every border (a tooltip needs features)
+        folium.GeoJson(borders, name="International borders", style_function=lambda _: {"color": "#222", "weight": 2.5},
+                       tooltip=folium.GeoJsonTooltip(["pair", "length_km"], aliases=["Border", "Length (km)"], localize=True)).add_to(fmap)  # fmt: skip
+    highlight = choose_borders(frame, layers.borders, options.border, options.bands)
+    add_highlight(fmap, layers.borders, extent, highlight, options.bands)
+    return highlight
 
 
 def _add_controls(fmap: folium.Map, search: list[list], offline: bool) -> None:
@@ -159,7 +152,8 @@ def _add_controls(fmap: folium.Map, search: list[list], offline: bool) -> None:
 
 
 def build_map(frame: gpd.GeoDataFrame, layers: Layers, options: MapOptions | None = None) -> folium.Map:
-    """A Folium map of geocoded incidents (with border distances) over borders, bands and admin-1 regions."""
+    """A Folium map of geocoded incidents (with border distances) over borders, bands and admin-1 regions; unless
+    ``options.border`` says otherwise, the borders the incidents are near are highlighted and banded."""
     options = options or MapOptions()
     extent = _extent(frame, layers)
     fmap = folium.Map(tiles=None if options.offline else "OpenStreetMap", control_scale=True, maxZoom=MAX_ZOOM, prefer_canvas=True)
@@ -168,7 +162,7 @@ def build_map(frame: gpd.GeoDataFrame, layers: Layers, options: MapOptions | Non
         fmap.get_root().header.add_child(folium.Element(f"<style>.leaflet-container{{background:{SEA_COLOUR} !important}}</style>"))
     _add_basemap(fmap, layers, extent, options.offline)
     regions = _add_regions(fmap, frame, layers, extent)
-    _add_borders(fmap, layers, extent, options)
+    highlight = _add_borders(fmap, frame, layers, extent, options)
     styles = type_styles(type_names(frame))
     drawn = add_incidents(fmap, frame, styles, display_tolerance(extent))
     IncidentCounter(drawn.groups).add_to(fmap)
@@ -176,5 +170,6 @@ def build_map(frame: gpd.GeoDataFrame, layers: Layers, options: MapOptions | Non
     if any(dates):
         DateFilter(drawn.entries, drawn.filtered, dates).add_to(fmap)
     _add_controls(fmap, search_entries(frame, regions), options.offline)
-    SummaryBox(frame, options.title, styles, options.border, options.bands, drawn.mode).add_to(fmap)
+    counts = band_counts(frame, options.bands, ",".join(highlight.pairs), layers.borders) if highlight.pairs and len(frame) else None
+    SummaryBox(frame, options.title, styles, highlight, counts, drawn.mode).add_to(fmap)
     return fmap

@@ -9,13 +9,13 @@ from __future__ import annotations
 import html
 from collections import Counter
 
-import numpy as np
 import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
+from geo.maps.borders import Highlight
 from geo.maps.style import legend_html
-from geo.spatial.query import date_range
+from geo.spatial.query import BandCounts, date_range
 
 
 class DateFilter(MacroElement):
@@ -105,7 +105,7 @@ class IncidentCounter(MacroElement):
 
 
 class SummaryBox(MacroElement):
-    """Title, counts, date range, how many incidents lie within the queried bands, and the type legend."""
+    """Title, counts, date range, the highlighted borders and how many incidents lie within their bands, and the type legend."""
 
     _template = Template("""
         {% macro html(this, kwargs) %}
@@ -116,13 +116,13 @@ class SummaryBox(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, frame, title: str, styles, border: str | None, bands, mode: str) -> None:
+    def __init__(self, frame, title: str, styles, highlight: Highlight, counts: BandCounts | None, mode: str) -> None:
         super().__init__()
         self._name = "SummaryBox"
-        self.body = summary_html(frame, title, styles, border, bands, mode)
+        self.body = summary_html(frame, title, styles, highlight, counts, mode)
 
 
-def summary_html(frame, title: str, styles, border: str | None, bands, mode: str) -> str:
+def summary_html(frame, title: str, styles, highlight: Highlight, counts: BandCounts | None, mode: str) -> str:
     """The summary box's inner HTML (all text escaped)."""
     n = len(frame)
     status = Counter(frame["status"]) if "status" in frame else Counter()
@@ -134,18 +134,21 @@ def summary_html(frame, title: str, styles, border: str | None, bands, mode: str
              f"{status.get('given', 0)} given, {status.get('unresolved', 0)} unresolved); {html.escape(dates)}</div>"]  # fmt: skip
     if not n:
         lines.append("<div class='incmap-empty'><b>No incidents</b> in this record set.</div>")
-    if border and n and "border_km" in frame:
-        prec = pd.to_numeric(frame.get("where_prec"), errors="coerce").fillna(99).to_numpy()
-        usable = prec < 6
-        near = pd.to_numeric(frame["border_km"], errors="coerce").to_numpy()
-        far = pd.to_numeric(frame.get("border_km_max", frame["border_km"]), errors="coerce").to_numpy()
-        for km in sorted(bands):
-            certain = int(np.sum(usable & (far <= km)))
-            possible = int(np.sum(usable & (near <= km))) - certain
-            lines.append(f"<div>Within {km:g} km of {html.escape(border)}: {certain} certain, {possible} possible</div>")
-        lines.append(f"<div style='color:#666'>{int(np.sum(~usable))} country-level or unresolved not counted</div>")
+    elif not (highlight.off or highlight.selection):
+        lines.append(f"<div class='incmap-borders'>{_near_html(highlight)}</div>")
+    if counts is not None:
+        for km, certain, possible in counts.rows:
+            lines.append(f"<div>Within {km:g} km of {html.escape(highlight.label)}: {certain} certain, {possible} possible</div>")
+        lines.append(f"<div style='color:#666'>{counts.not_counted} country-level or unresolved not counted</div>")
     if mode == "canvas":
         lines.append("<div style='color:#666'>many points: drawn on a canvas, click one for details</div>")
     lines.append(legend_html(styles))
     return "".join(lines)
 
+
+def _near_html(highlight: Highlight) -> str:
+    """The borders chosen by default, with how many incidents each is the nearest border of; or that none is near."""
+    if not highlight.near:
+        return f"No incident within {highlight.within_km:g} km of a land border: no border highlighted"
+    pairs = ", ".join(f"{html.escape(pair)} ({n})" for pair, n in highlight.near)
+    return f"<b>Borders near incidents</b> (nearest land border within {highlight.within_km:g} km; incidents): {pairs}"

@@ -1,4 +1,5 @@
-"""Filters analysts ask for, as plain functions on GeoDataFrames of geocoded incidents.
+"""Filters analysts ask for, as plain functions on GeoDataFrames of geocoded incidents, and the border questions a
+map answers (which borders incidents are near, how many lie within each distance band).
 
 Distance answers are uncertainty-aware: a footprint is *certainly* within R km when all of it
 is (its maximum distance), *possibly* when only part of it is (its minimum). Country-level
@@ -21,10 +22,12 @@ from geo._errors import IncmapError
 from geo.io.dates import date_range
 from geo.io.precision import WherePrec
 from geo.spatial.geodesy import M_PER_KM
-from geo.spatial.proximity import border_distance
+from geo.spatial.proximity import border_distance, select_borders
 
 #: Records at this precision or coarser are too vague for distance answers.
 VAGUE_PREC = int(WherePrec.COUNTRY)
+#: Border columns (from :func:`border_distance`) that band counts reuse.
+COLUMNS_USED = ("border_km", "border_km_max", "border")
 
 
 @dataclass
@@ -45,6 +48,13 @@ def check_radius(value: float, name: str = "radius") -> float:
     if value is None or not np.isfinite(value) or value < 0:
         raise IncmapError(f"{name} must be a non-negative number of kilometres, got {value!r}")
     return float(value)
+
+
+def within_labels(near, far, km: float) -> np.ndarray:
+    """'certain' where a whole footprint is within ``km`` (its farthest distance), 'possible' where only part of it is
+    (its nearest), '' otherwise: the one rule every distance answer follows."""
+    near, far = np.asarray(near, dtype=float), np.asarray(far, dtype=float)
+    return np.where(far <= km, "certain", np.where(near <= km, "possible", ""))
 
 
 def _locatable(frame: gpd.GeoDataFrame) -> np.ndarray:
@@ -70,10 +80,54 @@ def within_border_km(frame: gpd.GeoDataFrame, km: float, selection: str | None =
     km = check_radius(km, "--within-km")
     usable = _locatable(frame)
     measured = border_distance(frame[usable], selection) if usable.any() else frame[usable].assign(border_km=[], border_km_max=[])
-    within = np.where(measured["border_km_max"] <= km, "certain", np.where(measured["border_km"] <= km, "possible", ""))
+    within = within_labels(measured["border_km"], measured["border_km_max"], km)
     measured = measured.assign(within=within)
     keep = measured["within"] == "certain" if certain_only else measured["within"] != ""
     return QueryResult(measured[keep], _exclusion_reasons(frame, usable))
+
+
+def nearest_borders(frame: gpd.GeoDataFrame, km: float) -> Counter:
+    """The borders records are near: each locatable record's nearest border (``border``) when its footprint is possibly
+    within ``km`` of it (``border_km``), with how many records each; empty when the frame has no border distances."""
+    if not {"border", "border_km"} <= set(frame.columns):
+        return Counter()
+    near = pd.to_numeric(frame["border_km"], errors="coerce").to_numpy(dtype=float)
+    keep = _locatable(frame) & (near <= km)
+    return Counter(str(pair) for pair in frame["border"].to_numpy()[keep])
+
+
+@dataclass(frozen=True)
+class BandCounts:
+    """Records certainly and possibly within each distance band of some borders, and the records no band can count."""
+
+    rows: tuple[tuple[float, int, int], ...]  # (km, certain, possible), km ascending
+    not_counted: int  # country-level or vaguer, or unresolved
+
+
+def band_counts(frame: gpd.GeoDataFrame, bands, selection: str, borders: gpd.GeoDataFrame) -> BandCounts:
+    """How many records lie certainly / possibly within each of ``bands`` km of the selected ``borders`` (of the
+    nearest of them: a record near two of them counts once per band).
+
+    Distances already in ``frame`` are reused where they are exact, which holds when they were measured against all
+    borders or a set including the selected ones (as :func:`geo.pipeline.load_incidents` does): a point whose nearest
+    border is selected, and any record beyond the widest band. The other locatable records are measured again."""
+    usable = _locatable(frame)
+    near, far = np.full(len(frame), np.nan), np.full(len(frame), np.nan)
+    again = usable.copy()
+    if set(COLUMNS_USED) <= set(frame.columns):
+        near = np.array(pd.to_numeric(frame["border_km"], errors="coerce"), dtype=float)  # copies: rows measured again go in
+        far = np.array(pd.to_numeric(frame["border_km_max"], errors="coerce"), dtype=float)
+        selected = frame["border"].isin(set(select_borders(borders, selection)["pair"])).to_numpy()
+        exact = (frame.geometry.geom_type == "Point").to_numpy() & selected
+        again &= ~exact & ~(near > max(bands))
+    if again.any():
+        measured = border_distance(frame[again], selection, borders)
+        near[again], far[again] = measured["border_km"].to_numpy(dtype=float), measured["border_km_max"].to_numpy(dtype=float)
+    rows = []
+    for km in sorted(bands):
+        within = within_labels(near[usable], far[usable], km)
+        rows.append((float(km), int(np.sum(within == "certain")), int(np.sum(within == "possible"))))
+    return BandCounts(tuple(rows), int(np.sum(~usable)))
 
 
 def near_point(frame: gpd.GeoDataFrame, lon: float, lat: float, radius_km: float, certain_only: bool = False) -> QueryResult:
@@ -86,7 +140,7 @@ def near_point(frame: gpd.GeoDataFrame, lon: float, lat: float, radius_km: float
     origin = shapely.Point(0, 0)
     near = shapely.distance(origin, local) / M_PER_KM
     far = np.array([_max_distance(g) for g in local]) / M_PER_KM if len(local) else np.array([])
-    within = np.where(far <= radius_km, "certain", np.where(near <= radius_km, "possible", ""))
+    within = within_labels(near, far, radius_km)
     part = part.assign(near_km=near, near_km_max=far, within=within)
     keep = part["within"] == "certain" if certain_only else part["within"] != ""
     return QueryResult(part[keep], _exclusion_reasons(frame, usable))
