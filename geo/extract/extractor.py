@@ -51,7 +51,7 @@ class Extractor:
         """Load everything extraction uses (models, language identifier, gazetteer and its fuzzy index, word
         frequencies) now rather than on the first article; for timing, and for servers."""
         from geo.extract import models
-        from geo.extract.gazetteer_ner import zipf
+        from geo.gazetteer.words import zipf
 
         models.english()
         models.russian()

@@ -15,19 +15,15 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 from geo.extract.demonyms import DemonymTable
 from geo.extract.mentions import Mention
 from geo.extract.text import Span
 from geo.gazetteer.names import fold, variant_key
+from geo.gazetteer.words import CONNECTORS, WORD, zipf
 from geo.geocoding.lookup import PlaceLookup
 from geo.geocoding.phrases import ADMIN_WORDS, AREA_WORDS, DISTRICT_WORDS, PLACE_SUFFIX, ROUTE_WORDS, WATER_WORDS
 
-#: A word: letters, with inner hyphens, apostrophes or dots ("Rostov-on-Don", "Kassym-Jomart", "L'viv").
-WORD = re.compile(r"[^\W\d_](?:[^\W_]|['’\-](?=[^\W\d_]))*")
-#: Lower-case words allowed inside a multi-word name ("Frankfurt am Main", "Newcastle upon Tyne").
-CONNECTORS = frozenset({"am", "an", "der", "de", "del", "da", "do", "la", "le", "les", "upon", "sur", "na", "al", "el"})
 #: Place-type words (folded) that may stand beside a name in a capitalised run.
 TYPE_WORD = re.compile(rf"(?:{ADMIN_WORDS}|{DISTRICT_WORDS}|{AREA_WORDS}|{WATER_WORDS}|{ROUTE_WORDS}|{PLACE_SUFFIX})")
 #: Longest run of words tried as one name.
@@ -61,21 +57,6 @@ class NameMatch:
     lookup: str
     country: str | None = None
     common: bool = False  # the name is also a common word (or stood first in a sentence): kept only if the article agrees
-
-
-@lru_cache(maxsize=200_000)
-def zipf(word: str, lang: str) -> float:
-    """How common a word is in the language (wordfreq's zipf scale: 0 unknown .. 7 'the'); 0 when unknown."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, lang if lang in _wordfreq_languages() else "en")
-
-
-@lru_cache(maxsize=1)
-def _wordfreq_languages() -> frozenset[str]:
-    from wordfreq import available_languages
-
-    return frozenset(available_languages())
 
 
 class NameMatcher:

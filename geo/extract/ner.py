@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from geo.extract import models
 from geo.extract.demonyms import DemonymTable
-from geo.extract.gazetteer_ner import CONNECTORS, NameMatcher, is_type_word, recognise
+from geo.extract.gazetteer_ner import NameMatcher, is_type_word, recognise
 from geo.extract.mentions import Mention
 from geo.extract.text import Span
+from geo.gazetteer.words import CONNECTORS
 
 #: spaCy labels that are toponyms, and those whose text may hold one.
 EN_TOPONYM_LABELS = frozenset({"GPE", "LOC"})

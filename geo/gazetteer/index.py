@@ -85,6 +85,7 @@ class Gazetteer:
     problems: list[RecordError] = field(default_factory=list)
     from_cache: bool = False
     _fuzzy: FuzzyIndex | None = field(default=None, repr=False, compare=False)
+    derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)  # statistics computed once per gazetteer
 
     def __len__(self) -> int:
         return len(self.ids)

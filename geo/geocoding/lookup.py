@@ -6,6 +6,7 @@ it does not rank them: that is :mod:`geo.geocoding.ranking`.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -16,6 +17,7 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from geo.gazetteer.countries import iso2_to_iso3
+from geo.gazetteer.districts import load_districts
 from geo.gazetteer.index import Gazetteer
 from geo.gazetteer.names import fold, variant_key
 from geo.geocoding.admin_names import NameHit, country_code_lookup, name_indexes
@@ -37,6 +39,12 @@ ADMIN1_IMPORTANCE_POP, COUNTRY_IMPORTANCE_POP = 100_000, 30_000_000
 VARIANT_QUALITY_FLOOR = 0.95
 #: A looser spelling competes with an exact one only when its place is this many times more populous.
 LOOSE_MATCH_FACTOR = 10
+#: Name-match quality of an alternate (old, foreign-language) name; lower when the name is a common place name of its own:
+#: at least GENERIC_NAME_PLACES places of the same country bear it as their primary name ("Oleksandrivka", once a name of
+#: Donetsk, means one of Ukraine's villages; "Odessa" still means Odesa, though towns in Texas bear the name).
+ALTERNATE_QUALITY, ALTERNATE_OF_GENERIC_QUALITY, GENERIC_NAME_PLACES = 0.9, 0.7, 3
+#: Name-match quality of a district found by a stem of its name; how many gazetteer places vote on a region's unit.
+DISTRICT_QUALITY, ADMIN1_VOTERS = 0.95, 200
 #: How many names' candidate lists are remembered.
 FIND_CACHE_SIZE = 20_000
 #: Every source a name is looked up in.
@@ -55,7 +63,7 @@ INFLECTED_QUALITY = 0.85
 class Candidate:
     """One place a name may refer to, with where it is and (once ranked) why it scores as it does."""
 
-    source: str  # "gazetteer" | "admin1" | "country"
+    source: str  # "gazetteer" | "admin1" | "country" | "district" (a second-level unit: name and parent region only)
     row: int
     name: str
     gid: str
@@ -67,6 +75,7 @@ class Candidate:
     fcode: str = ""
     quality: float = 0.0
     loose: bool = False  # reached by a looser spelling (variant key, case ending, fuzzy), not as written or by an alternate name
+    fuzzy: bool = False  # reached only by a misspelling-tolerant match (no spelling of the name matched anything)
     base: float = 0.0  # name match + importance, before any context
     score: float = 0.0
     why: list[str] = field(default_factory=list)
@@ -156,6 +165,8 @@ class PlaceLookup:
         self._uncertainty: dict[tuple[str, int], float] = {}
         self._found: dict[tuple[str, tuple[str, ...]], list[Candidate]] = {}
         self._admin1_at: dict[tuple[float, float], int] = {}
+        self.admin1_gn_code = admin1["gn_a1_code"].to_numpy() if "gn_a1_code" in admin1 else np.array([], dtype=object)
+        self._admin1_by_key: dict[str, int] | None = None
 
     @cached_property
     def gaz(self) -> Gazetteer:
@@ -208,6 +219,33 @@ class PlaceLookup:
         return {str(self.country_iso3[h.row]) for h in self.country_index.find(fold(value), fuzzy_cutoff=NO_FUZZY) if h.quality >= 0.9}
 
     # ------------------------------------------------------------------ admin units
+
+    def district_candidates(self, folded: str) -> list[Candidate]:
+        """Districts ``folded`` may name (:mod:`geo.gazetteer.districts`), each placed at its parent region's point;
+        districts whose region the layers cannot place are left out."""
+        table = load_districts()
+        out = []
+        for row in table.find(folded):
+            admin_row = self.admin1_row_of_key(table.admin1_keys[row])
+            if admin_row < 0:
+                continue
+            pt = self.unit_footprint("admin1", admin_row)[1]
+            out.append(Candidate("district", row, table.names[row], f"geonames:{table.geonames_ids[row]}", str(self.admin1_iso3[admin_row]),
+                                 admin_row, pt.x, pt.y, 0, "ADM2", DISTRICT_QUALITY))  # fmt: skip
+        return out
+
+    def admin1_row_of_key(self, key: str) -> int:
+        """Admin-1 row of a GeoNames admin-1 key ("KZ.07"): Natural Earth's own GeoNames code, else the unit holding
+        most gazetteer places with that key (Natural Earth's codes lag behind GeoNames in places); -1 unknown."""
+        if self._admin1_by_key is None:
+            self._admin1_by_key = {str(k): i for i, k in enumerate(self.admin1_gn_code) if isinstance(k, str) and k}
+        row = self._admin1_by_key.get(key)
+        if row is None:
+            places = np.flatnonzero(self.gaz.admin1 == key)[:ADMIN1_VOTERS]
+            self._gazetteer_admin1(places.tolist())
+            votes = Counter(r for r in (self._gaz_admin[int(p)] for p in places) if r >= 0)
+            row = self._admin1_by_key[key] = votes.most_common(1)[0][0] if votes else -1
+        return row
 
     def unit_footprint(self, source: str, row: int) -> tuple[BaseGeometry, Point]:
         """(geometry, representative point) of an admin-1 unit or country, cached (every candidate needs it)."""
@@ -265,17 +303,23 @@ class PlaceLookup:
             out += self.admin1_candidates(self.admin1_index.find(folded))
         if "country" in sources:
             out += self.country_candidates(self.country_index.find(folded))
+        for cand in out:
+            cand.fuzzy = True  # no spelling of the name matched anything: these are a misspelling's neighbours
         return out
 
     def gazetteer_candidates(self, folded: str, hits: list[tuple[int, float]]) -> list[Candidate]:
         """Candidates for gazetteer rows (with their admin-1 unit and sovereign state)."""
         self._gazetteer_admin1(r for r, _ in hits)
         exact = {int(r) for r in self.gaz.lookup(folded)}
+        primary = {r for r in exact if fold(str(self.gaz.names[r])) == folded}
+        # A name that many places bear as their own name ("Oleksandrivka") means one of them, not the city it once was.
+        bearers = Counter(str(self.gaz.country[r]) for r in primary)
         out = []
         for row, quality in hits:
             admin_row = self._gaz_admin[row]
-            if quality == 1.0 and fold(str(self.gaz.names[row])) != folded:
-                quality = 0.9  # matched an alternate name, not the primary one
+            if quality == 1.0 and row not in primary:  # matched an alternate name, not the primary one
+                generic = bearers[str(self.gaz.country[row])] >= GENERIC_NAME_PLACES
+                quality = ALTERNATE_OF_GENERIC_QUALITY if generic else ALTERNATE_QUALITY
             out.append(Candidate("gazetteer", row, str(self.gaz.names[row]), str(self.gaz.ids[row]),
                                  self.country_of(admin_row, str(self.gaz.country[row])), admin_row,
                                  float(self.gaz.lon[row]), float(self.gaz.lat[row]), int(self.gaz.population[row]),

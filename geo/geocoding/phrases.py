@@ -16,6 +16,18 @@ from enum import Enum
 from anyascii import anyascii
 
 from geo.gazetteer.names import fold
+from geo.geocoding.designators import (
+    ANY_WORDS,
+    DISTRICT_WORDS,
+    FACILITY,
+    FACILITY_WORDS,
+    NATURAL_AREA,
+    REGION_WORDS,
+    SETTLEMENT,
+    SETTLEMENT_WORDS,
+    alternation,
+    is_facility,
+)
 
 DASH = "~"
 _DASH_RE = re.compile(r"\s*[\u2010-\u2015\u2212\-/]\s*")
@@ -26,6 +38,7 @@ class Kind(str, Enum):
     """What kind of footprint an interpretation asks for."""
 
     PLACE = "place"  # a named place: point (or whatever the name resolves to)
+    SETTLEMENT = "settlement"  # a populated place said to be one ("X village", "село X"): never an admin unit
     ADMIN = "admin"  # a first-order region: polygon
     DISTRICT = "district"  # a district named after (or around) a place
     NEAR = "near"  # "near X": X, within ~25 km
@@ -45,19 +58,11 @@ class Interpretation:
     notes: tuple[str, ...] = field(default=())
     offset_km: float | None = None  # "30 km north of X": the stated location is this far from X ...
     bearing: float | None = None  # ... in this direction (degrees clockwise from north)
+    exact_only: bool = False  # answered only by a name as spelled (the whole phrase with its feature word)
 
 
-def _words(*items: str) -> str:
-    """Regex alternation of folded keyword phrases, longest first."""
-    return "|".join(sorted((re.escape(i) for i in items), key=len, reverse=True))
-
-
-ADMIN_WORDS = _words(
-    "region", "regions", "oblast", "oblasts", "oblasti", "oblys", "oblysy", "province", "provinces", "provinz",
-    "gebiet", "gebiete", "regionen", "krai", "kray", "governorate", "gouvernement", "voivodeship", "wojewodztwo",
-    "state", "prefecture", "autonomous republic", "republic", "respublika", "okrug", "oblastʹ", "regione", "departement",
-)  # fmt: skip
-DISTRICT_WORDS = _words("district", "raion", "rayon", "raioni", "rayoni", "audany", "audan", "kreis", "landkreis", "county", "municipality", "hromada", "bezirk")
+_words = alternation
+ADMIN_WORDS = REGION_WORDS
 NEAR_SUFFIX = _words("area", "outskirts", "vicinity", "environs", "surroundings", "umgebung", "umland", "region area")
 NEAR_PREFIX = _words(
     "near", "nearby", "close to", "outskirts of", "the outskirts of", "on the outskirts of", "vicinity of",
@@ -66,29 +71,18 @@ NEAR_PREFIX = _words(
     "vozle", "vblizi", "nedaleko ot", "riadom s", "poblizu", "pod", "bilia", "poblyzu",
 )  # fmt: skip
 DIRECTION = r"(?:\d+(?:\s*[.,]\s*\d+)?\s*(?:km|kilometers|kilometres|kilometer|miles)\s+)?(?:north|south|east|west|northeast|northwest|southeast|southwest|nordlich|sudlich|ostlich|westlich)(?:ern|ward|wards)?\s+(?:of|von)"
-PLACE_PREFIX = _words(
-    "village of", "town of", "city of", "settlement of", "hamlet of", "the village of", "the town of", "the city of",
-    "dorf", "stadt", "ort", "selo", "poselok", "posiolok", "derevnia", "gorod", "aul", "auyl", "village", "town", "city",
-    "im dorf", "in dem dorf", "in der stadt",
-)  # fmt: skip
-PLACE_SUFFIX = _words("village", "town", "city", "settlement", "dorf", "selo", "auyl", "aul")
+PLACE_PREFIX = _words("village of", "town of", "city of", "settlement of", "hamlet of", "the village of", "the town of", "the city of",
+                      "im dorf", "in dem dorf", "in der stadt", "in der ortschaft", "v sele", "v poselke", "v derevne", "v gorode",
+                      *SETTLEMENT)  # fmt: skip
+PLACE_SUFFIX = SETTLEMENT_WORDS
 ROUTE_WORDS = _words(
     "highway", "road", "motorway", "route", "railway", "rail line", "railroad", "autobahn", "fernstrasse", "strasse",
     "landstrasse", "trasse", "trassa", "avtodoroga", "doroga", "pipeline", "corridor", "expressway", "freeway",
 )  # fmt: skip
-AREA_WORDS = _words(
-    "steppe", "desert", "plain", "plateau", "mountains", "hills", "forest", "nature reserve", "reserve", "valley",
-    "peninsula", "test site", "testing ground", "test range", "range", "polygon", "cosmodrome", "airbase", "air base",
-    "military base", "base", "airport", "border crossing", "checkpoint", "crossing", "oil field", "field", "steppe area",
-    "testgelande", "truppenubungsplatz", "flughafen", "militarbasis", "militarflugplatz", "stutzpunkt", "kosmodrom", "naturschutzgebiet",
-    "wuste", "gebirge", "grenzubergang",
-)  # fmt: skip
+AREA_WORDS = _words(*FACILITY, *NATURAL_AREA)
 WATER_WORDS = _words("sea", "lake", "river", "gulf", "bay", "strait", "airspace", "waters", "reservoir", "ozero", "more", "reka", "see", "meer", "fluss")
 LEADING = _words("in", "at", "on", "im", "in der", "in den", "the", "der", "die", "das", "v", "vo", "na")
 AND = _words("and", "und", "i", "et", "y", "&", "or")
-
-_AREA_FACILITY = {"airport", "airbase", "air base", "military base", "base", "border crossing", "checkpoint", "crossing", "cosmodrome",
-                  "flughafen", "militarbasis", "militarflugplatz", "stutzpunkt", "kosmodrom", "grenzubergang"}
 
 
 def normalise(text: str) -> str:
@@ -134,6 +128,8 @@ def parse(text: str) -> list[Interpretation]:
     head, *rest = parts
     hints += rest
     phrase = _strip_leading(normalise(head))
+    if re.fullmatch(rf"(?:the\s+)?(?:{ANY_WORDS})(?:\s+of)?", phrase):
+        phrase = ""  # "the city", "the village of": a feature word with no name names no place
     folded_hints = tuple(h for h in (_strip_leading(normalise(x)).replace(DASH, " ").strip() for x in hints) if h)
     readings = _readings(phrase)
     # "Koryakovo, Kaluga region": the tail is context, not an alternative, unless the head is empty.
@@ -142,7 +138,7 @@ def parse(text: str) -> list[Interpretation]:
         folded_hints = folded_hints[1:]
     seen, out = set(), []
     for reading in readings:
-        full = Interpretation(reading.kind, tuple(n for n in reading.names if n), folded_hints, reading.qualifier, reading.notes)
+        full = replace(reading, names=tuple(n for n in reading.names if n), hints=folded_hints)
         key = (full.kind, full.names)
         if full.names and key not in seen:
             seen.add(key)
@@ -169,8 +165,9 @@ def _readings(phrase: str) -> list[Interpretation]:
     out: list[Interpretation] = []
     if m := re.fullmatch(rf"(?:{NEAR_PREFIX}|{DIRECTION})\s+(.+)", phrase):
         inner = _strip_leading(m.group(1))
-        out += [Interpretation(Kind.NEAR, r.names, qualifier="near", notes=r.notes) for r in _core(inner) if r.kind in (Kind.PLACE,)]
-        out += [r for r in _core(inner) if r.kind != Kind.PLACE]
+        core = _core(inner)
+        out += [replace(r, kind=Kind.NEAR, qualifier="near") for r in core if r.kind in (Kind.PLACE, Kind.SETTLEMENT)]
+        out += [r for r in core if r.kind not in (Kind.PLACE, Kind.SETTLEMENT)]
         return out or [Interpretation(Kind.NEAR, (_plain(inner),), qualifier="near")]
     if m := re.fullmatch(rf"(.+?)\s+(?:{NEAR_SUFFIX})", phrase):
         out.append(Interpretation(Kind.NEAR, (_plain(m.group(1)),), qualifier="near"))
@@ -204,17 +201,19 @@ def _core(phrase: str) -> list[Interpretation]:
         out.append(Interpretation(Kind.DISTRICT, (_plain(m.group(1)),), qualifier="district"))
     if m := re.fullmatch(rf"(.+?)\s+({WATER_WORDS})", phrase) or re.fullmatch(rf"({WATER_WORDS})\s+(?:of\s+)?(.+)", phrase):
         out.append(Interpretation(Kind.WATER, (plain,), qualifier="water"))
-    if m := re.fullmatch(rf"(.+?)\s+({AREA_WORDS})", phrase):
-        word = m.group(2)
-        kind = Kind.NEAR if word in _AREA_FACILITY else Kind.AREA
-        out.append(Interpretation(kind, (plain,), qualifier=word))  # the whole name first (an extra gazetteer may have it)
-        out.append(Interpretation(kind, (_plain(m.group(1)),), qualifier=word))
-    if m := re.fullmatch(rf"(?:{PLACE_PREFIX})\s+(.+)", phrase):
-        out.append(Interpretation(Kind.PLACE, (_plain(m.group(1)),), qualifier="settlement"))
-    elif m := re.fullmatch(rf"(.+?)\s+(?:{PLACE_SUFFIX})", phrase):  # "Mexico City" is a name; "Aktau city" is Aktau
+    designated = False  # a feature word was read off the name: the whole phrase is then only taken as spelled
+    if m := re.fullmatch(rf"(.+?)\s+({AREA_WORDS})", phrase) or re.fullmatch(rf"(?:the\s+)?({FACILITY_WORDS})\s+(?:of\s+|at\s+|in\s+|near\s+|bei\s+|v\s+)?(.+)", phrase):
+        word, name = (m.group(2), m.group(1)) if m.re.pattern.startswith("(.+?)") else (m.group(1), m.group(2))
+        facility = is_facility(word)
+        out.append(Interpretation(Kind.PLACE if facility else Kind.AREA, (plain,), qualifier=word, exact_only=True))  # an extra gazetteer may have it
+        out.append(Interpretation(Kind.NEAR if facility else Kind.AREA, (_plain(name),), qualifier=word))
+        designated = True
+    if m := re.fullmatch(rf"(?:{PLACE_PREFIX})\s+(.+)", phrase) or re.fullmatch(rf"(.+?)\s+(?:{PLACE_SUFFIX})", phrase):
+        out.append(Interpretation(Kind.PLACE, (plain,), exact_only=True))  # "Mexico City" is a name; "Aktau city" is Aktau
+        out.append(Interpretation(Kind.SETTLEMENT, (_plain(m.group(1)),), qualifier="settlement"))
+        designated = True
+    if not designated or admin_body is not None:
         out.append(Interpretation(Kind.PLACE, (plain,)))
-        out.append(Interpretation(Kind.PLACE, (_plain(m.group(1)),), qualifier="settlement"))
-    out.append(Interpretation(Kind.PLACE, (plain,)))
     items = _split_list(phrase)
     if len(items) > 1:
         out.append(Interpretation(Kind.PLACE, tuple(items), qualifier="list"))

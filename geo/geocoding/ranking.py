@@ -22,6 +22,8 @@ W_MATCH, W_IMPORTANCE = 0.55, 0.4
 W_COUNTRY_HINT, W_REGION_HINT, W_TEXT_REGION, W_TEXT_COUNTRY, W_NEARBY = 0.45, 0.45, 0.3, 0.12, 0.35
 #: Distance scale (km) over which another place named in the record lends support.
 NEARBY_SCALE_KM = 150.0
+#: A place named in the record this close (km) narrows the answer as a region hint does.
+SUPPORT_KM = 100.0
 #: GeoNames feature codes that mark seats of government (more likely to be what news means).
 _SEAT_BONUS = {"PPLC": 0.2, "PPLA": 0.12, "PPLG": 0.12, "PPLA2": 0.06, "PPLA3": 0.03}
 #: Lead a place gets over the region it shares its name with.
@@ -49,6 +51,10 @@ class Context:
         """This context plus another's evidence from text (places named elsewhere: the rest of an article)."""
         return Context(set(self.countries), set(self.regions), self.text_countries | other.text_countries,
                        self.text_regions | other.text_regions, [*self.text_points, *other.text_points])  # fmt: skip
+
+    def has_evidence(self) -> bool:
+        """True when the record says anything about where it happened besides the place name."""
+        return bool(self.countries or self.regions or self.text_countries or self.text_regions or self.text_points)
 
     def with_place(self, cand: Candidate) -> Context:
         """A copy that also knows about a resolved place (a route's other endpoint)."""
@@ -143,10 +149,14 @@ def favour_namesake_seats(cands: list[Candidate]) -> None:
         seat.why.append(f"namesake seat of {regions[row].name} {bonus:+.2f}")
 
 
-def confidence(best: Candidate, rival: Candidate | None) -> float:
-    """Confidence in [0, 1]: how strong the best candidate is, and how far ahead of a rival elsewhere."""
-    strength = max(0.0, min(1.0, (best.score - MIN_SCORE) / 0.5 + 0.5))
-    if rival is None:
-        return strength
-    margin = max(0.0, best.score - rival.score)
-    return strength * (0.5 + 0.5 * min(1.0, margin / 0.25))
+def support_scope(cand: Candidate, ctx: Context) -> str:
+    """How narrowly the record's evidence places the candidate: "region" (a region hint, a region named in the text,
+    or a place named within SUPPORT_KM), "country" (a country hint or a country named), else "world"."""
+    region = cand.row if cand.source == "admin1" else cand.admin1_row
+    if region >= 0 and (region in ctx.regions or region in ctx.text_regions):
+        return "region"
+    if ctx.text_points and float(_nearest_km([cand], ctx.text_points)[0]) <= SUPPORT_KM:
+        return "region"
+    if cand.country and (cand.country in ctx.countries or cand.country in ctx.text_countries):
+        return "country"
+    return "world"

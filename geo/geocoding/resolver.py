@@ -16,11 +16,12 @@ import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
+from geo.geocoding.confidence import completeness, confidence, match_kind, unseen_namesakes
 from geo.geocoding.context import read_context
 from geo.geocoding.footprint import great_circle_line, place_footprint, representative_point
 from geo.geocoding.lookup import ALL_SOURCES, Candidate, PlaceLookup
 from geo.geocoding.phrases import Interpretation, Kind, parse
-from geo.geocoding.ranking import MIN_SCORE, Context, agreeing, confidence, rank, score
+from geo.geocoding.ranking import MIN_SCORE, Context, agreeing, rank, score, support_scope
 from geo.io.precision import WherePrec
 from geo.spatial.geodesy import geodesic_distance_km
 
@@ -30,8 +31,14 @@ AMBIGUITY_MARGIN = 0.06
 SAME_PLACE_KM = 25.0
 #: Longest name (characters) worth looking up; longer text is not a place name.
 MAX_NAME_LEN = 200
-#: Confidence of a record located only by its region or country hint.
-HINT_FALLBACK_CONFIDENCE = 0.3
+#: Confidence of a record located only by its region or country hint: its footprint is the unit the record itself
+#: names, so the true place lies in it unless the hint is wrong; the precision says how coarse it is.
+HINT_FALLBACK_CONFIDENCE = 0.95
+#: Confidence that a district found by name lies in its region's polygon (a stem shared across languages may still
+#: name another unit); times UNSUPPORTED_DISTRICT_FACTOR when nothing in the record points to that country or region.
+DISTRICT_CONFIDENCE, UNSUPPORTED_DISTRICT_FACTOR = 0.95, 0.85
+#: Readings that may name a district: said to be one, a natural area named after one, or a bare name.
+DISTRICT_KINDS = frozenset({Kind.DISTRICT, Kind.AREA, Kind.PLACE})
 #: How many alternatives are written into ``candidates``.
 N_ALTERNATIVES = 5
 #: Name-match quality kept by a region found as the unit containing a place ("X region" where X is a city).
@@ -130,7 +137,8 @@ class PlaceResolver:
         """The readings of ``place`` and its record's context, or the result when there is nothing to read."""
         readings = _readings(place) if isinstance(place, str) else []
         if not readings:
-            return Resolution("unresolved", reason="empty place")
+            named = isinstance(place, str) and place.strip()
+            return Resolution("unresolved", reason=f"no place name in {_short(place.strip())!r}" if named else "empty place")
         return readings, self.context(record or {}, readings[0].hints)
 
     def _resolve_readings(self, place: str, readings: list[Interpretation], ctx: Context) -> Resolution:
@@ -171,21 +179,53 @@ class PlaceResolver:
         if len(reading.names) > 1:
             return self._resolve_list(reading, ctx)
         name = reading.names[0]
-        sources = {Kind.ADMIN: ("admin1", "country"), Kind.WATER: ("gazetteer",)}.get(reading.kind, ALL_SOURCES)
+        sources = {Kind.ADMIN: ("admin1", "country"), Kind.WATER: ("gazetteer",), Kind.SETTLEMENT: ("gazetteer",)}.get(reading.kind, ALL_SOURCES)
         cands = self.candidates(name, ctx, sources)
+        if reading.exact_only:  # "Lyman town" as a whole only as spelled, never its look-alike "Laymantown"; "Homs city"
+            cands = [c for c in cands if not c.loose and (c.source == "gazetteer" or c.quality >= 1.0)]  # not the bare "Homs"
         if reading.kind == Kind.WATER:
             cands = [c for c in cands if c.quality >= 0.9 and str(self.lookup.gaz.fclass[c.row]) == "H"]
         if not cands and reading.kind == Kind.ADMIN:
             cands = self._admin_of_place(name, ctx)
         consistent = agreeing(cands, ctx)
         ranking = [_ranked(reading, name, cands, consistent)]
+        if _may_be_district(reading, consistent):
+            district = self._resolve_district(reading, name, ctx)
+            if district is not None:
+                district.ranking = ranking
+                return district
         if cands and not consistent:
             return Resolution("unresolved", reason=f"no {_short(name)!r} in the record's country/region hint; the best match, {cands[0].name!r} "
                               f"({cands[0].gid}, {cands[0].country}), lies elsewhere", candidates=self._summaries(cands),
                               ranking=ranking)  # fmt: skip
-        res = self._choose(consistent, reading, name)
+        res = self._choose(consistent, reading, name, ctx, cands)
         res.ranking = ranking
         return res
+
+    def _resolve_district(self, reading: Interpretation, name: str, ctx: Context) -> Resolution | None:
+        """A second-level unit ("Bokey Orda district", "Bokejord"): no layer draws it, so its footprint is its parent
+        region's polygon at district precision (the event is in the district, somewhere in that polygon). Districts
+        the record's evidence supports come first; several regions left make the answer ambiguous. A bare name
+        (no designator) needs that support. None when no district of that name agrees with the hints."""
+        cands = agreeing(self.lookup.district_candidates(name), ctx)
+        if not cands:
+            return None
+        supported = [c for c in cands if support_scope(c, ctx) != "world"]
+        if reading.kind == Kind.PLACE and not supported:
+            return None
+        pool = supported or cands
+        regions = list(dict.fromkeys(c.admin1_row for c in pool))
+        best = pool[0]
+        geom, pt = self.lookup.unit_footprint("admin1", best.admin1_row)
+        region_name = self.lookup.admin1_names[best.admin1_row]
+        for cand in pool:
+            cand.score = cand.quality / len(regions)
+        conf = DISTRICT_CONFIDENCE * (1.0 if supported else UNSUPPORTED_DISTRICT_FACTOR) / len(regions)
+        return Resolution("ambiguous" if len(regions) > 1 else "resolved", geom, pt, WherePrec.ADMIN2, best.name, best.gid,
+                          round(conf, 3), self._summaries(pool),
+                          reason=f"district {best.name} ({best.gid}); no layer draws districts, so the footprint is its "
+                                 f"region, {region_name}" + (f"; {len(regions)} regions have a district of that name" if len(regions) > 1 else ""),
+                          approximate=True, uncertainty_km=self.lookup.unit_uncertainty("admin1", best.admin1_row))  # fmt: skip
 
     def _admin_of_place(self, name: str, ctx: Context) -> list[Candidate]:
         """ "X region" where X is a city: the admin-1 unit that contains the best place named X."""
@@ -202,7 +242,7 @@ class PlaceResolver:
         """The alternatives written into ``candidates``."""
         return [c.summary(self.lookup.admin1_names) for c in cands[:N_ALTERNATIVES]]
 
-    def _choose(self, cands: list[Candidate], reading: Interpretation, name: str) -> Resolution:
+    def _choose(self, cands: list[Candidate], reading: Interpretation, name: str, ctx: Context, everyone: list[Candidate]) -> Resolution:
         """Pick the best candidate, decide ambiguity and confidence, and build the footprint.
 
         Context chooses among candidates but never makes a weak name acceptable: the best must pass
@@ -216,16 +256,38 @@ class PlaceResolver:
                               candidates=alternatives)  # fmt: skip
         rival = self._rival(cands)
         ambiguous = rival is not None and rival.score >= best.score - AMBIGUITY_MARGIN
+        conf, supported = self._confidence(best, cands, ctx, everyone)
+        if best.fuzzy and not supported:
+            if ctx.has_evidence():  # a far-flung snap: the record names places, none of them near this spelling
+                return Resolution("unresolved", reason=f"no {_short(name)!r} near the places the record names; the closest spelling, "
+                                  f"{best.name!r} ({best.gid}, {best.country}), lies elsewhere", candidates=alternatives)  # fmt: skip
+            ambiguous = True  # a spelling's neighbour with nothing to support it is a guess, shown as one
         if best.source in ("admin1", "country"):
             (geom, pt), prec = self.lookup.unit_footprint(best.source, best.row), WherePrec.ADMIN1 if best.source == "admin1" else WherePrec.COUNTRY
         else:
             geom, pt, prec = place_footprint(best.lon, best.lat, reading.kind, reading.offset_km, reading.bearing)
         return Resolution(
             "ambiguous" if ambiguous else "resolved", geom, pt, prec, best.name, best.gid,
-            confidence(best, rival), alternatives, reason=("; ".join(best.why)),
+            conf, alternatives, reason=("; ".join(best.why + ([] if supported or not best.fuzzy else ["a misspelling's neighbour, nothing in the record supports it"]))),
             approximate=reading.kind in (Kind.AREA, Kind.NEAR, Kind.DISTRICT) and best.source == "gazetteer",
             uncertainty_km=self.lookup.unit_uncertainty(best.source, best.row) if best.source in ("admin1", "country") else None,
         )  # fmt: skip
+
+    def _confidence(self, best: Candidate, cands: list[Candidate], ctx: Context, everyone: list[Candidate] | None = None) -> tuple[float, bool]:
+        """(confidence, whether the record supports the answer): see :mod:`geo.geocoding.confidence`. ``cands`` are the
+        candidates the hints leave, ``everyone`` all the places the name matched (namesakes count wherever they are)."""
+        scope = support_scope(best, ctx)
+        rivals = [c for c in cands[1:] if not _same_place(best, c)]
+        unseen = 0.0
+        if best.source == "gazetteer":
+            gaz = self.lookup.gaz
+            namesakes = [c for c in (everyone or cands) if c.source == "gazetteer" and c.loose == best.loose and c.fuzzy == best.fuzzy]
+            in_country = sum(1 for c in namesakes if c.country == best.country)
+            unseen = unseen_namesakes(best, scope, completeness(gaz), str(gaz.country[best.row]), str(gaz.admin1[best.row]),
+                                      in_country, len(namesakes))  # fmt: skip
+        kind = match_kind(best, best.fuzzy)
+        supported = scope != "world"
+        return confidence(best, rivals, kind=kind, unseen=unseen, supported=supported), supported
 
     def _rival(self, cands: list[Candidate]) -> Candidate | None:
         """The best candidate after the first that denotes another location."""
@@ -250,7 +312,7 @@ class PlaceResolver:
         pt = representative_point(line)
         rivals = [self._rival(cands) for cands in (a, b)]
         ambiguous = any(r is not None and r.score >= c[0].score - AMBIGUITY_MARGIN for r, c in zip(rivals, (a, b)))
-        conf = min(confidence(best_a, rivals[0]), confidence(best_b, rivals[1]))
+        conf = min(self._confidence(a[0], a, ctx.with_place(b[0]))[0], self._confidence(b[0], b, ctx.with_place(a[0]))[0])
         alternatives = [c.summary(self.lookup.admin1_names) for c in (a[:3] + b[:3])]
         return Resolution("ambiguous" if ambiguous else "resolved", line, pt, WherePrec.AREA, f"{best_a.name} – {best_b.name}",
                           f"{best_a.gid}|{best_b.gid}", conf, alternatives,
@@ -278,6 +340,16 @@ class PlaceResolver:
 def _readings(place: str) -> list[Interpretation]:
     """The readings of a phrase (pure, and news repeats its phrases: remembered)."""
     return parse(place)
+
+
+def _may_be_district(reading: Interpretation, cands: list[Candidate]) -> bool:
+    """Whether to look the name up among districts: a district-like reading whose name matched no place as written
+    (for a bare name: no place by any spelling, misspellings apart)."""
+    if reading.kind not in DISTRICT_KINDS or reading.exact_only:
+        return False
+    if reading.kind == Kind.PLACE:
+        return all(c.fuzzy for c in cands)
+    return all(c.loose or c.fuzzy for c in cands)
 
 
 def _same_place(a: Candidate, b: Candidate) -> bool:

@@ -1,0 +1,127 @@
+"""Confidence: the estimated probability that the true location lies within the footprint's tolerance.
+
+Three things can make an answer wrong, and confidence is the product of the chances that none does:
+
+* **the name matched loosely** (an alternate, a romanisation variant, a case ending, a misspelling);
+* **a namesake the gazetteer holds is meant instead**: the candidates the record's hints leave, weighed
+  by their scores (a softmax: two same-name villages in one region are close to a coin toss);
+* **a namesake the gazetteer lacks is meant**. cities500 holds places of 500+ inhabitants, and not all of
+  them: in a rural region most villages are missing, and village names repeat ("Oleksandrivka",
+  "Katerynivka"). The expected number of unseen namesakes within the scope the hints narrow the
+  answer to (the region, the country, or the world) is estimated from the name's frequency in the
+  country (absolute discounting: a name seen once is rarer than one in N), the number of small places
+  in that scope and the country's completeness (see :class:`Completeness`); a city's bare name means the
+  city, so the risk applies to places under CITY_POP.
+
+Admin-1 units and countries come from complete layers: only the first two apply to them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from geo.gazetteer.index import Gazetteer
+from geo.geocoding.lookup import Candidate
+
+#: Population under which a place counts as a village or small town (the places a gazetteer misses).
+SMALL_POP = 10_000
+#: A place this populous is what its bare name means: village namesakes the gazetteer lacks do not compete with a city.
+CITY_POP = 100_000
+#: Unseen settlements per seen small place assumed at least (a gazetteer of 500+ places holds at most about half of a
+#: rural region's settlements; ../shared/DATA.md: a third of the Donbas villages in UCDP records are missing).
+MIN_UNSEEN_PER_SEEN = 1.0
+#: Share of places with 500-2,000 inhabitants to those with 2,000-8,000 in a country the gazetteer covers well;
+#: a country far below it has lost its villages (GeoNames lacks their populations) and more are unseen.
+COMPLETE_SMALL_TO_TOWN = 2.0
+#: Absolute discount of a name's count in the country (Kneser-Ney style): a name seen once is rarer than 1 in N.
+NAME_DISCOUNT = 0.75
+#: Softmax temperature over candidate scores: importance adds 0.4/6.5 per tenfold population, so 0.03 makes a
+#: namesake about eight times likelier per tenfold size (news names places about in proportion to their size).
+TEMPERATURE = 0.03
+#: Chance that a name matched this way denotes the place (no misspelling, no other place's old name).
+MATCH_RELIABILITY = {"primary": 1.0, "alternate": 0.9, "variant": 0.85, "inflected": 0.8, "fuzzy": 0.6}
+#: Further factor for a misspelling-like match with nothing in the record to support it.
+UNSUPPORTED_FUZZY = 0.5
+
+
+@dataclass
+class Completeness:
+    """Per-country and per-region counts of the gazetteer's places, for the unseen-namesake estimate."""
+
+    places: dict[str, int]  # ISO2 -> places
+    small: dict[str, int]  # ISO2 -> places under SMALL_POP
+    small_in_region: dict[str, int]  # GeoNames admin1 key -> places under SMALL_POP
+    unseen_per_seen: dict[str, float]  # ISO2 -> estimated unseen settlements per seen small place
+    world_places: int = 0
+    world_small: int = 0
+
+    @classmethod
+    def of(cls, gaz: Gazetteer) -> Completeness:
+        """Counts over a gazetteer (vectorised; a few tenths of a second for cities500)."""
+        pop, country, admin1 = gaz.population, np.asarray(gaz.country), np.asarray(gaz.admin1, dtype=object)
+        small = pop < SMALL_POP
+        codes, places = np.unique(country, return_counts=True)
+        out = cls({}, {}, {}, {}, int(len(pop)), int(small.sum()))
+        for code, n in zip(codes.tolist(), places.tolist()):
+            sel = country == code
+            p = pop[sel]
+            out.places[code] = n
+            out.small[code] = int((p < SMALL_POP).sum())
+            villages, towns = int(((p >= 500) & (p < 2000)).sum()), int(((p >= 2000) & (p < 8000)).sum())
+            ratio = (villages + 5) / (towns + 2.5)  # smoothed: a country with few places says little
+            out.unseen_per_seen[code] = max(MIN_UNSEEN_PER_SEEN, MIN_UNSEEN_PER_SEEN * COMPLETE_SMALL_TO_TOWN / ratio)
+        keys, counts = np.unique(admin1[small], return_counts=True)
+        out.small_in_region = {str(k): int(c) for k, c in zip(keys.tolist(), counts.tolist()) if k}
+        return out
+
+
+def completeness(gaz: Gazetteer) -> Completeness:
+    """The gazetteer's completeness counts, computed once and held on the gazetteer."""
+    stats = gaz.derived.get("completeness")
+    if not isinstance(stats, Completeness):
+        stats = gaz.derived["completeness"] = Completeness.of(gaz)
+    return stats
+
+
+def match_kind(cand: Candidate, fuzzy: bool) -> str:
+    """How the name reached the candidate: primary, alternate, variant, inflected or fuzzy."""
+    if fuzzy:
+        return "fuzzy"
+    if cand.quality >= 1.0:
+        return "primary"
+    if not cand.loose:
+        return "alternate"
+    return "variant" if cand.quality >= 0.9 else "inflected"
+
+
+def seen_share(best: Candidate, rivals: Sequence[Candidate]) -> float:
+    """The best candidate's share of a softmax over its own score and its rivals' (other places still possible)."""
+    return 1.0 / (1.0 + sum(math.exp((r.score - best.score) / TEMPERATURE) for r in rivals))
+
+
+def unseen_namesakes(best: Candidate, scope: str, stats: Completeness, iso2: str, region_key: str, in_country: int,
+                     in_world: int) -> float:  # fmt: skip
+    """Expected number of places the gazetteer lacks that bear the name, within ``scope`` ("region", "country" or
+    "world"); none for a city (see CITY_POP)."""
+    places = stats.places.get(iso2, 0)
+    if best.source != "gazetteer" or not places:
+        return 0.0
+    r = stats.unseen_per_seen.get(iso2, MIN_UNSEEN_PER_SEEN)
+    if scope == "world":
+        expected = r * stats.world_small * max(in_world - NAME_DISCOUNT, 0.0) / max(stats.world_places, 1)
+    else:
+        small = stats.small_in_region.get(region_key, 0) if scope == "region" else stats.small.get(iso2, 0)
+        expected = r * small * max(in_country - NAME_DISCOUNT, 0.0) / places
+    return 0.0 if best.population >= CITY_POP else expected
+
+
+def confidence(best: Candidate, rivals: Sequence[Candidate], *, kind: str, unseen: float, supported: bool) -> float:
+    """P(right) = P(the match is the name) x P(no seen rival is meant) x P(no unseen namesake is meant)."""
+    p = MATCH_RELIABILITY[kind] * seen_share(best, rivals) / (1.0 + unseen)
+    if kind == "fuzzy" and not supported:
+        p *= UNSUPPORTED_FUZZY
+    return max(0.0, min(1.0, p))
