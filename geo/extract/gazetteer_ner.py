@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from geo.extract.demonyms import DemonymTable
 from geo.extract.mentions import Mention
 from geo.extract.text import Span
+from geo.gazetteer.districts import load_districts
 from geo.gazetteer.names import fold, variant_key
 from geo.gazetteer.words import CONNECTORS, WORD, zipf
 from geo.geocoding.lookup import PlaceLookup
@@ -101,6 +102,8 @@ class NameMatcher:
         if not len(rows) and len(key) >= 5:
             rows = lookup.gaz.lookup_variant(variant_key(key))  # "Kapustin Jar" is Kapustin Yar
         if not len(rows):
+            if frequency < RARE_ZIPF and load_districts().find(key):
+                return NameMatch("place", False, form)  # a district ("Bokejord"): resolved only if the article agrees
             return None
         row = int(rows[0])  # rows are ordered most populous first
         log_pop = math.log10(int(lookup.gaz.population[row]) + 1)

@@ -166,7 +166,7 @@ class PlaceLookup:
         self._found: dict[tuple[str, tuple[str, ...]], list[Candidate]] = {}
         self._admin1_at: dict[tuple[float, float], int] = {}
         self.admin1_gn_code = admin1["gn_a1_code"].to_numpy() if "gn_a1_code" in admin1 else np.array([], dtype=object)
-        self._admin1_by_key: dict[str, int] | None = None
+        self._admin1_by_key: dict[str, int] = {}
 
     @cached_property
     def gaz(self) -> Gazetteer:
@@ -235,16 +235,17 @@ class PlaceLookup:
         return out
 
     def admin1_row_of_key(self, key: str) -> int:
-        """Admin-1 row of a GeoNames admin-1 key ("KZ.07"): Natural Earth's own GeoNames code, else the unit holding
-        most gazetteer places with that key (Natural Earth's codes lag behind GeoNames in places); -1 unknown."""
-        if self._admin1_by_key is None:
-            self._admin1_by_key = {str(k): i for i, k in enumerate(self.admin1_gn_code) if isinstance(k, str) and k}
+        """Admin-1 row of a GeoNames admin-1 key ("KZ.07"): the unit holding most gazetteer places with that key,
+        else the unit Natural Earth gives that GeoNames code (its codes lag behind GeoNames in places, and it gives
+        New South Wales' code to Lord Howe Island too); -1 unknown. Remembered."""
         row = self._admin1_by_key.get(key)
         if row is None:
             places = np.flatnonzero(self.gaz.admin1 == key)[:ADMIN1_VOTERS]
             self._gazetteer_admin1(places.tolist())
             votes = Counter(r for r in (self._gaz_admin[int(p)] for p in places) if r >= 0)
-            row = self._admin1_by_key[key] = votes.most_common(1)[0][0] if votes else -1
+            coded = [i for i, code in enumerate(self.admin1_gn_code) if code == key]
+            row = votes.most_common(1)[0][0] if votes else (coded[0] if len(coded) == 1 else -1)
+            self._admin1_by_key[key] = row
         return row
 
     def unit_footprint(self, source: str, row: int) -> tuple[BaseGeometry, Point]:

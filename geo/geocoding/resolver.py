@@ -37,6 +37,9 @@ HINT_FALLBACK_CONFIDENCE = 0.95
 #: Confidence that a district found by name lies in its region's polygon (a stem shared across languages may still
 #: name another unit); times UNSUPPORTED_DISTRICT_FACTOR when nothing in the record points to that country or region.
 DISTRICT_CONFIDENCE, UNSUPPORTED_DISTRICT_FACTOR = 0.95, 0.85
+#: Factor for a bare name (no designator) read as a district: villages often bear their district's adjective
+#: ("Berezivske" in Kharkiv oblast, "Berezivskyi raion" in Odesa oblast).
+BARE_DISTRICT_FACTOR = 0.8
 #: Readings that may name a district: said to be one, a natural area named after one, or a bare name.
 DISTRICT_KINDS = frozenset({Kind.DISTRICT, Kind.AREA, Kind.PLACE})
 #: How many alternatives are written into ``candidates``.
@@ -221,6 +224,8 @@ class PlaceResolver:
         for cand in pool:
             cand.score = cand.quality / len(regions)
         conf = DISTRICT_CONFIDENCE * (1.0 if supported else UNSUPPORTED_DISTRICT_FACTOR) / len(regions)
+        if reading.kind == Kind.PLACE:
+            conf *= BARE_DISTRICT_FACTOR  # a bare name that is not a known place may as well be a village named like the district
         return Resolution("ambiguous" if len(regions) > 1 else "resolved", geom, pt, WherePrec.ADMIN2, best.name, best.gid,
                           round(conf, 3), self._summaries(pool),
                           reason=f"district {best.name} ({best.gid}); no layer draws districts, so the footprint is its "
