@@ -59,7 +59,7 @@ def test_map_writes_html_and_ends_with_summary(tmp_path):
     assert result.exit_code == 0, result.output
     last = result.stdout.strip().splitlines()[-1]
     assert last.startswith("summary: 10 records: 10 resolved, 0 ambiguous, 0 given, 0 unresolved (")
-    near = "KAZ-RUS (3 incidents), BLR-RUS (1 incident), MDA-UKR (1 incident), RUS-UKR (1 incident)"
+    near = "KAZ-RUS (4 incidents), BLR-RUS (1 incident), MDA-UKR (1 incident), RUS-UKR (1 incident)"
     assert last.endswith(f"0 bad rows; borders near incidents highlighted (nearest land border within 100 km): {near}; "
                          f"map (online tiles) written to {out}")  # fmt: skip
     page = out.read_text(encoding="utf-8")
