@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 
+class Terminated(BaseException):
+    """The process was asked to stop (SIGTERM): unwinds like Ctrl-C so partly written files are removed."""
+
+
 class IncmapError(Exception):
     """Base class: any error the CLI reports as a one-line message with a non-zero exit."""
 

@@ -8,9 +8,9 @@ import sys
 
 import click
 
-from geo.cli.options import format_opt, gazetteer_opt, output_format, output_opt, quiet_opt
+from geo.cli.options import format_opt, gazetteer_opt, output_format, output_opt, quiet_opt, raw_csv_opt
 
-FORMATS = ("jsonl", "geojson", "csv", "gpkg")
+FORMATS = ("jsonl", "geojson", "csv", "gpkg", "parquet")
 
 
 def _date(ctx, param, value):
@@ -26,6 +26,7 @@ def _date(ctx, param, value):
 @click.argument("articles", metavar="ARTICLE...", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @output_opt()
 @format_opt(*FORMATS)
+@raw_csv_opt
 @click.option("--mentions", is_flag=True, help="Write one JSON line per toponym mention (doc, start, end, text, lat, lon, ...) instead of incidents.")
 @click.option("--date", "published", callback=_date, help="The articles' date (YYYY-MM-DD) when their text has no dateline.")
 @click.option("--lang", help="The articles' language (ISO 639-1: en, de, ru...) instead of detecting it per article.")
@@ -33,7 +34,7 @@ def _date(ctx, param, value):
 @click.option("--max-bytes", default=5_000_000, show_default=True, help="Larger files are skipped (an article, not a corpus).")
 @gazetteer_opt
 @quiet_opt
-def extract(articles, output, fmt, mentions, published, lang, source, max_bytes, gazetteers, quiet) -> None:
+def extract(articles, output, fmt, raw_csv, mentions, published, lang, source, max_bytes, gazetteers, quiet) -> None:
     """Find incidents in news ARTICLEs (.txt or .html files, directories of them, '-' for stdin): places, dates, event
     types and the sentences they come from, already geocoded (`incmap map` draws the output as it is)."""
     from tqdm import tqdm
@@ -72,7 +73,7 @@ def extract(articles, output, fmt, mentions, published, lang, source, max_bytes,
 
             write_text(output, text)
     else:
-        write_records(records_frame(records), output or "-", kind)
+        write_records(records_frame(records), output or "-", kind, formula_guard=not raw_csv)
     reasons = collections.Counter(s.reason.split(" (")[0] for s in skipped)
     what = f"{len(records)} mentions" if mentions else f"{len(records)} incidents ({_statuses(records)})"
     click.echo(f"summary: {read} articles read, {len(skipped)} skipped" + (f" ({', '.join(f'{n} {r}' for r, n in reasons.items())})" if skipped else "")

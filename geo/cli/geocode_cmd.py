@@ -4,27 +4,28 @@ from __future__ import annotations
 
 import click
 
-from geo.cli.options import border_opt, format_opt, input_arg, output_format, output_opt, reading_options
+from geo.cli.options import border_opt, format_opt, input_arg, output_format, output_opt, raw_csv_opt, reading_options
 from geo.cli.report import problem_reporter, status_summary
 
-FORMATS = ("geojson", "jsonl", "csv", "gpkg")
+FORMATS = ("geojson", "jsonl", "csv", "gpkg", "parquet")
 
 
 @click.command()
 @input_arg
 @output_opt()
 @format_opt(*FORMATS)
+@raw_csv_opt
 @border_opt
 @reading_options
-def geocode(input_path: str, output: str | None, fmt: str | None, border_sel: str | None, strict: bool, encoding: str,
+def geocode(input_path: str, output: str | None, fmt: str | None, raw_csv: bool, border_sel: str | None, strict: bool, encoding: str,
             gazetteers: tuple[str, ...], quiet: bool) -> None:  # fmt: skip
-    """Geocode INPUT (CSV, TSV, JSON Lines or GeoJSON with a ``place`` column; '-' for stdin) to GeoJSON, CSV or GeoPackage."""
+    """Geocode INPUT (CSV, TSV, JSON Lines or GeoJSON with a ``place`` column; '-' for stdin) to GeoJSON, JSON Lines, CSV, GeoPackage or GeoParquet."""
     from geo.io.export import write_records
     from geo.pipeline import load_incidents
 
     kind = output_format(output, fmt, "geojson", FORMATS)  # an unusable output fails before the work, not after
     incidents = load_incidents(input_path, encoding=encoding, strict=strict, gazetteers=gazetteers, border=border_sel,
                                progress=not quiet, report=problem_reporter(quiet))  # fmt: skip
-    if write_records(incidents.frame, output or "-", kind) is not None:
+    if write_records(incidents.frame, output or "-", kind, formula_guard=not raw_csv) is not None:
         click.echo(f"wrote {output}", err=True)
     click.echo(f"summary: {status_summary(incidents.frame)}; {len(incidents.problems)} bad rows reported", err=True)

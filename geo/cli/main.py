@@ -2,20 +2,22 @@
 
 Exit codes: 0 done; 1 a user or data error (its one-line message says what and how to fix it);
 2 a usage error (click's message); 70 an internal error (a bug: ``--debug`` shows the traceback);
-130 interrupted (Ctrl-C).
+130 interrupted (Ctrl-C); 143 terminated (SIGTERM). An interrupted run leaves no partly written file.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 
 import click
 
 from geo import __version__
-from geo._errors import IncmapError
+from geo._errors import IncmapError, Terminated
 
-EXIT_USER_ERROR, EXIT_INTERNAL_ERROR, EXIT_INTERRUPTED = 1, 70, 130
+EXIT_USER_ERROR, EXIT_INTERNAL_ERROR, EXIT_INTERRUPTED, EXIT_TERMINATED = 1, 70, 130, 143
 
 
 class IncmapGroup(click.Group):
@@ -27,8 +29,11 @@ class IncmapGroup(click.Group):
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except KeyboardInterrupt:
-            click.echo("incmap: interrupted", err=True)
+            click.echo("\nincmap: interrupted; no output was written or replaced", err=True)
             sys.exit(EXIT_INTERRUPTED)
+        except Terminated:
+            click.echo("incmap: terminated; no output was written or replaced", err=True)
+            sys.exit(EXIT_TERMINATED)
         except BrokenPipeError:  # the reader of our output went away (`incmap geocode x.csv | head`)
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(EXIT_USER_ERROR)
@@ -52,6 +57,13 @@ class IncmapGroup(click.Group):
 def cli(ctx: click.Context, debug: bool) -> None:
     """incmap: geocode incidents offline, measure geodesic distance to borders, render maps."""
     ctx.ensure_object(dict)["debug"] = debug
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
+
+
+def _terminate(signum, frame) -> None:
+    """SIGTERM: unwind (temporary files are removed, old outputs kept), then exit with 143."""
+    raise Terminated()
 
 
 def _register() -> None:

@@ -13,6 +13,7 @@ from geo._errors import InputError
 
 #: Formats each output file extension stands for.
 SUFFIX_FORMATS = {".geojson": "geojson", ".json": "geojson", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".gpkg": "gpkg",
+                  ".parquet": "parquet", ".geoparquet": "parquet",
                   ".txt": "table", ".html": "html", ".htm": "html"}  # fmt: skip
 
 
@@ -25,6 +26,9 @@ def output_opt(default: str | None = None, required: bool = False):
 
 
 strict_opt = click.option("--strict", is_flag=True, help="Fail on the first bad row instead of reporting it and going on.")
+raw_csv_opt = click.option("--raw-csv", is_flag=True,
+                           help="Write CSV cells exactly as they are (for machine pipelines); by default text that a "
+                                "spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading quote.")  # fmt: skip
 encoding_opt = click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of the input file.")
 quiet_opt = click.option("-q", "--quiet", is_flag=True, help="No progress bars, per-row warnings or record listings: only errors and the summary line.")
 border_opt = click.option("--border", "border_sel", metavar="SELECTION",

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from geo.cli.options import border_opt, format_opt, input_arg, output_format, output_opt, reading_options
+from geo.cli.options import border_opt, format_opt, input_arg, output_format, output_opt, raw_csv_opt, reading_options
 from geo.cli.report import problem_reporter
 
-FORMATS = ("table", "csv", "geojson", "jsonl", "gpkg")
+FORMATS = ("table", "csv", "geojson", "jsonl", "gpkg", "parquet")
 TABLE_COLUMNS = ("id", "date", "place", "country", "border", "border_km", "within", "precision")
 TABLE_WIDTHS = {"id": 34, "date": 10, "place": 28, "country": 7, "border": 8, "border_km": 16, "within": 8, "precision": 20}
 
@@ -39,9 +37,10 @@ def _date(ctx, param, value):
 @click.option("--type", "types", multiple=True, help="Event type(s) to keep. Repeatable.")
 @click.option("--max-prec", type=click.IntRange(1, 7), help="Keep incidents at least this precise (UCDP where_prec).")
 @format_opt(*FORMATS)
+@raw_csv_opt
 @output_opt()
 @reading_options
-def query(input_path, within_km, border_sel, certain_only, near_place, radius_km, in_region, since, until, types, max_prec, fmt, output,
+def query(input_path, within_km, border_sel, certain_only, near_place, radius_km, in_region, since, until, types, max_prec, fmt, raw_csv, output,
           strict, encoding, gazetteers, quiet) -> None:  # fmt: skip
     """Filter INPUT (raw or already geocoded records; '-' for stdin); all filters combine with AND."""
     from geo.pipeline import QuerySpec, load_incidents, query_incidents
@@ -52,20 +51,21 @@ def query(input_path, within_km, border_sel, certain_only, near_place, radius_km
     incidents = load_incidents(input_path, encoding=encoding, strict=strict, gazetteers=gazetteers, border=border_sel, measure=False,
                                progress=not quiet, report=problem_reporter(quiet))  # fmt: skip
     result = query_incidents(incidents, spec)
-    _emit(result.frame, kind, output)
+    _emit(result.frame, kind, output, formula_guard=not raw_csv)
     click.echo("summary: " + result.footer(len(incidents.frame)), err=kind != "table" and output in (None, "-"))
 
 
-def _emit(frame, kind: str, output: str | None) -> None:
+def _emit(frame, kind: str, output: str | None, formula_guard: bool = True) -> None:
     """Print a readable table, or write CSV, GeoJSON or GeoPackage (to a file or standard output)."""
+    from geo.io.atomic import write_text
     from geo.io.export import write_records
 
     if kind != "table":
-        write_records(frame, output or "-", kind)
+        write_records(frame, output or "-", kind, formula_guard=formula_guard)
     elif output in (None, "-"):
         click.echo(_table(frame))
     else:
-        Path(output).write_text(_table(frame) + "\n", encoding="utf-8")
+        write_text(output, _table(frame) + "\n")
 
 
 def _table(frame) -> str:

@@ -1,4 +1,5 @@
-"""Write geocoded records as GeoJSON, JSON Lines, CSV or GeoPackage, to a file (format from its extension) or standard output."""
+"""Write geocoded records as GeoJSON, JSON Lines, CSV, GeoPackage or GeoParquet, to a file (format from its extension,
+written atomically) or standard output."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ import pandas as pd
 import shapely
 
 from geo._errors import InputError
+from geo.io.atomic import atomic_path, write_text
+from geo.io.csv_safety import neutralise_frame
 
-WRITERS = {".geojson": "geojson", ".json": "geojson", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".gpkg": "gpkg"}
+WRITERS = {".geojson": "geojson", ".json": "geojson", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".gpkg": "gpkg",
+           ".parquet": "parquet", ".geoparquet": "parquet"}  # fmt: skip
 #: ``-`` names standard output.
 STDOUT = "-"
 
@@ -22,38 +26,35 @@ def output_kind(path: str | Path) -> str:
     path = Path(path)
     kind = WRITERS.get(path.suffix.lower())
     if kind is None:
-        raise InputError(f"{path}: unknown output format {path.suffix or '(no extension)'!r}; use .geojson, .jsonl, .csv or .gpkg")
+        raise InputError(f"{path}: unknown output format {path.suffix or '(no extension)'!r}; use .geojson, .jsonl, .csv, .gpkg or .parquet")
     return kind
 
 
-def write_records(frame: gpd.GeoDataFrame, path: str | Path, kind: str | None = None) -> Path | None:
-    """Write ``frame`` to ``path`` (``-``: standard output) as ``kind`` (default: from the extension);
-    nested values become JSON text where the format has no nesting."""
+def write_records(frame: gpd.GeoDataFrame, path: str | Path, kind: str | None = None, formula_guard: bool = True) -> Path | None:
+    """Write ``frame`` to ``path`` (``-``: standard output) as ``kind`` (default: from the extension), whole or not at
+    all; nested values become JSON text where the format has no nesting; CSV cells are formula-safe unless
+    ``formula_guard`` is off (:func:`geo.io.csv_safety.neutralise`)."""
     if str(path) == STDOUT:
-        _write_stdout(frame, kind or "geojson")
+        _write_stdout(frame, kind or "geojson", formula_guard)
         return None
     path = Path(path)
     kind = kind or output_kind(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if kind == "geojson":
-            path.write_text(to_geojson(frame), encoding="utf-8")
-        elif kind == "jsonl":
-            path.write_text(to_jsonl(frame), encoding="utf-8")
-        elif kind == "csv":
-            path.write_text(to_csv(frame), encoding="utf-8", newline="")
-        else:
-            _flatten(frame).to_file(path, driver="GPKG", engine="pyogrio", geometry_type="Unknown")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    return path
+    if kind in ("gpkg", "parquet"):
+        with atomic_path(path) as tmp:
+            if kind == "gpkg":
+                _flatten(frame).to_file(tmp, driver="GPKG", engine="pyogrio", geometry_type="Unknown")
+            else:
+                _flatten(frame).to_parquet(tmp, index=False)
+        return path
+    text = to_geojson(frame) if kind == "geojson" else to_jsonl(frame) if kind == "jsonl" else to_csv(frame, formula_guard)
+    return write_text(path, text)
 
 
-def _write_stdout(frame: gpd.GeoDataFrame, kind: str) -> None:
-    """GeoJSON or CSV text on standard output (a GeoPackage is a database file: it needs a file name)."""
-    if kind == "gpkg":
-        raise InputError("a GeoPackage cannot be written to standard output; give -o FILE.gpkg")
-    sys.stdout.write(to_geojson(frame) + "\n" if kind == "geojson" else to_jsonl(frame) if kind == "jsonl" else to_csv(frame))
+def _write_stdout(frame: gpd.GeoDataFrame, kind: str, formula_guard: bool = True) -> None:
+    """GeoJSON, JSON Lines or CSV text on standard output (GeoPackage and GeoParquet are binary files: they need a name)."""
+    if kind in ("gpkg", "parquet"):
+        raise InputError(f"a {'GeoPackage' if kind == 'gpkg' else 'GeoParquet file'} cannot be written to standard output; give -o FILE.{kind}")
+    sys.stdout.write(to_geojson(frame) + "\n" if kind == "geojson" else to_jsonl(frame) if kind == "jsonl" else to_csv(frame, formula_guard))
     sys.stdout.flush()
 
 
@@ -76,11 +77,14 @@ def to_jsonl(frame: gpd.GeoDataFrame) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def to_csv(frame: gpd.GeoDataFrame) -> str:
-    """CSV text: nested values as JSON, the footprint as WKT in ``geometry_wkt``."""
-    flat = _flatten(frame)
+def to_csv(frame: gpd.GeoDataFrame, formula_guard: bool = True) -> str:
+    """CSV text: nested values as JSON, the footprint as WKT in ``geometry_wkt``; text cells a spreadsheet would run
+    as a formula are neutralised unless ``formula_guard`` is off."""
+    flat = pd.DataFrame(_flatten(frame).drop(columns="geometry"))
     flat["geometry_wkt"] = [g.wkt if g is not None else "" for g in frame.geometry]
-    return flat.drop(columns="geometry").to_csv(index=False)
+    if formula_guard:
+        flat = neutralise_frame(flat)
+    return flat.to_csv(index=False, lineterminator="\r\n")  # RFC 4180: CRLF rows, so a CR or LF inside a cell is quoted
 
 
 def _jsonable(value):

@@ -1,8 +1,10 @@
-"""incmap's own output read back as it was written (GeoJSON, GeoPackage, JSON Lines), so nothing is geocoded twice.
+"""incmap's own output read back as it was written (GeoJSON, GeoPackage, GeoParquet, JSON Lines, CSV), so nothing is
+geocoded twice.
 
 A file is incmap output when its records carry the geocoding contract's ``status`` and ``where_prec``;
 its footprints (polygons, routes, circles) are kept exactly, not rebuilt from a point. JSON Lines
-records (``incmap extract``) carry their footprint as a GeoJSON ``geometry`` member.
+records (``incmap extract``) carry their footprint as a GeoJSON ``geometry`` member, CSV rows as WKT in ``geometry_wkt``
+(and the quote that made a formula-like cell safe is taken off again: :mod:`geo.io.csv_safety`).
 """
 
 from __future__ import annotations
@@ -12,12 +14,20 @@ import json
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import shapely
+
+from geo.io.csv_safety import restore
 
 #: Fields that mark a file as geocoded by incmap.
 GEOCODED_FIELDS = frozenset({"status", "where_prec"})
 #: Extensions of the formats incmap writes that keep footprints.
-GEOCODED_SUFFIXES = (".geojson", ".json", ".gpkg", ".jsonl", ".ndjson")
+GEOCODED_SUFFIXES = (".geojson", ".json", ".gpkg", ".jsonl", ".ndjson", ".parquet", ".geoparquet", ".csv")
+#: Contract fields that are numbers (CSV holds text).
+NUMERIC_FIELDS = frozenset({"lat", "lon", "where_prec", "acled_geo_precision", "uncertainty_km", "confidence", "input_line",
+                            "border_km", "border_km_max", "border_lat", "border_lon"})  # fmt: skip
+#: The CSV column holding the footprint.
+WKT_COLUMN = "geometry_wkt"
 
 
 def read_geocoded(path: str | Path, data: bytes | None = None) -> gpd.GeoDataFrame | None:
@@ -27,8 +37,13 @@ def read_geocoded(path: str | Path, data: bytes | None = None) -> gpd.GeoDataFra
         return None
     if suffix in (".jsonl", ".ndjson") or (data is not None and _looks_like_jsonl(data)):
         return _read_jsonl(data if data is not None else Path(path).read_bytes())
+    if suffix == ".csv":
+        return _read_csv(data if data is not None else Path(path).read_bytes())
     try:
-        frame = gpd.read_file(io.BytesIO(data) if data is not None else path, engine="pyogrio")
+        if suffix in (".parquet", ".geoparquet"):
+            frame = gpd.read_parquet(io.BytesIO(data) if data is not None else path)
+        else:
+            frame = gpd.read_file(io.BytesIO(data) if data is not None else path, engine="pyogrio")
     except Exception:  # not readable as geodata: raw records, read by geo.io.records  # noqa: BLE001
         return None
     if not GEOCODED_FIELDS <= set(frame.columns):
@@ -64,3 +79,29 @@ def _read_jsonl(data: bytes) -> gpd.GeoDataFrame | None:
         if col in frame:
             frame[col] = frame[col].astype("Int64")
     return frame
+
+
+def _read_csv(data: bytes) -> gpd.GeoDataFrame | None:
+    """incmap's CSV output (contract fields and ``geometry_wkt``), footprints from their WKT; else None."""
+    head = data[:65536].split(b"\n", 1)[0]
+    if WKT_COLUMN.encode() not in head or b"status" not in head or b"where_prec" not in head:
+        return None
+    try:
+        table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=object, keep_default_na=False)
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError):
+        return None
+    if not GEOCODED_FIELDS <= set(table.columns) or WKT_COLUMN not in table:
+        return None
+    try:
+        geoms = [shapely.from_wkt(w) if w else None for w in table.pop(WKT_COLUMN)]
+    except shapely.errors.GEOSException:
+        return None
+    table = table.map(restore).replace({"": None})
+    table.columns = [restore(c) for c in table.columns]
+    for col in table.columns:
+        if col in NUMERIC_FIELDS:
+            table[col] = pd.to_numeric(table[col], errors="coerce")
+    for col in ("where_prec", "acled_geo_precision"):
+        if col in table:
+            table[col] = table[col].astype("Int64")
+    return gpd.GeoDataFrame(table, geometry=geoms, crs="EPSG:4326")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from geo._errors import IncmapError
+from geo.io.atomic import write_text
 from geo.layers.load import Layers
 from geo.maps.builder import MapOptions, build_map
 from geo.maps.deterministic import deterministic_ids
@@ -37,15 +37,9 @@ def fragment_html(page: str, height_px: int = 600) -> str:
 
 
 def save_html(text: str, path: str | Path) -> Path | None:
-    """Write HTML text to ``path`` (``-``: standard output, returning None); an unwritable path is a one-line error."""
+    """Write HTML text to ``path`` atomically (``-``: standard output, returning None); an unwritable path is a one-line error."""
     if str(path) == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
         return None
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise IncmapError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    return path
+    return write_text(path, text)

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from geo._errors import IncmapError
+from geo.io.atomic import atomic_path
 
 #: Flags that keep Chromium from reaching for the network on its own (updates, sync, etc.).
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -34,20 +35,19 @@ def snapshot(html_path: Path, png_path: Path, width: int = 1400, height: int = 9
     except ImportError:
         raise IncmapError("snapshots need Playwright for Python: pip install playwright (no browser download needed)") from None
     start = time.perf_counter()
-    png_path.parent.mkdir(parents=True, exist_ok=True)
     executable = chromium_path()
 
-    def shoot() -> None:
+    def shoot(target: Path) -> None:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
             try:
                 page = browser.new_page(viewport={"width": width, "height": height})
                 page.goto(html_path.resolve().as_uri(), wait_until="load")
                 page.wait_for_timeout(settle_ms)
-                page.screenshot(path=str(png_path))
+                page.screenshot(path=str(target))
             finally:
                 browser.close()
 
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(shoot).result()
+    with atomic_path(png_path) as tmp, ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(shoot, tmp).result()
     return {"bytes": png_path.stat().st_size, "seconds": time.perf_counter() - start}
