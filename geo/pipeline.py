@@ -17,6 +17,8 @@ import geopandas as gpd
 
 from geo._errors import IncmapError, RecordError
 from geo.config import gazetteers_with_config
+from geo.gazetteer.cache import load_gazetteer
+from geo.gazetteer.index import Gazetteer
 from geo.geocoding import Geocoder
 from geo.geocoding.admin_names import admin_area
 from geo.io.geocoded import read_geocoded
@@ -37,6 +39,7 @@ class Incidents:
     frame: gpd.GeoDataFrame
     layers: Layers
     problems: list[RecordError] = field(default_factory=list)
+    gazetteer_problems: list[RecordError] = field(default_factory=list)  # bad rows of --gazetteer files
     geocoder: Geocoder | None = None  # None when the input was already geocoded
     already_geocoded: bool = False
     gazetteers: tuple[Path, ...] = ()
@@ -66,11 +69,25 @@ def load_incidents(source: str | Path, *, encoding: str = "utf-8", strict: bool 
         incidents.problems = records.problems
         if report is not None:
             report(records.problems)
-        incidents.geocoder = Geocoder(layers, extra_gazetteers=extra, progress=progress)
+        gaz = extra_gazetteer(extra, strict=strict, progress=progress, report=report)
+        incidents.gazetteer_problems = gaz.problems if gaz is not None else []
+        incidents.geocoder = Geocoder(layers, gazetteer=gaz, extra_gazetteers=extra, progress=progress)
         incidents.frame = incidents.geocoder.geocode(records.records, progress=None if progress else False)
     if measure and (border or not set(BORDER_COLUMNS) <= set(incidents.frame.columns)):
         incidents.frame = border_distance(incidents.frame, border)
     return incidents
+
+
+def extra_gazetteer(extra: Sequence[Path], *, strict: bool = False, progress: bool = True,
+                    report: ProblemReporter | None = None) -> Gazetteer | None:  # fmt: skip
+    """The gazetteer with the user's extra files, their bad rows reported by file and line (fatal with ``strict``);
+    None without extra files (cities500 alone is loaded lazily, only if a record needs it)."""
+    if not extra:
+        return None
+    gaz = load_gazetteer(extra, progress=progress, strict=strict)
+    if report is not None:
+        report(gaz.problems)
+    return gaz
 
 
 @dataclass

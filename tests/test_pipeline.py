@@ -28,7 +28,7 @@ def test_bad_rows_are_reported_before_geocoding(tmp_path):
     path.write_text("id,place,lat,lon\na,Aktau,,\nb,Oral,95,51\n", encoding="utf-8")
     seen = []
     incidents = load_incidents(path, progress=False, report=seen.extend)
-    assert [str(p) for p in seen] == [f"{path}:3: field 'lat': '95' is outside -90..90; coordinates ignored"]
+    assert [str(p) for p in seen] == [f"{path}:3: field 'lat': '95' is outside -90..90 (are lat and lon swapped?); coordinates ignored"]
     assert list(incidents.frame["status"]) == ["resolved", "resolved"]
 
 

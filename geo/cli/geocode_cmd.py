@@ -28,4 +28,5 @@ def geocode(input_path: str, output: str | None, fmt: str | None, raw_csv: bool,
                                progress=not quiet, report=problem_reporter(quiet))  # fmt: skip
     if write_records(incidents.frame, output or "-", kind, formula_guard=not raw_csv) is not None:
         click.echo(f"wrote {output}", err=True)
-    click.echo(f"summary: {status_summary(incidents.frame)}; {len(incidents.problems)} bad rows reported", err=True)
+    bad_gaz = f"; {len(incidents.gazetteer_problems)} bad gazetteer rows" if incidents.gazetteer_problems else ""
+    click.echo(f"summary: {status_summary(incidents.frame)}; {len(incidents.problems)} bad rows reported{bad_gaz}", err=True)

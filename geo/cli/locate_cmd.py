@@ -16,10 +16,14 @@ from geo.cli.options import gazetteer_opt
 @gazetteer_opt
 def locate(place: str, context: str, country: str, region: str, limit: int, gazetteers: tuple[str, ...]) -> None:
     """Show the candidates PLACE was ranked among, with their scores, and the answer."""
+    from geo.cli.report import problem_reporter
     from geo.config import gazetteers_with_config
     from geo.geocoding import Geocoder
+    from geo.pipeline import extra_gazetteer
 
-    geocoder = Geocoder(extra_gazetteers=gazetteers_with_config(gazetteers), progress=True)
+    extra = tuple(gazetteers_with_config(gazetteers))
+    gaz = extra_gazetteer(extra, report=problem_reporter(quiet=False))
+    geocoder = Geocoder(gazetteer=gaz, extra_gazetteers=extra, progress=True)
     res = geocoder.explain(place, {"place": place, "description": context, "country": country, "region": region})
     names = geocoder.lookup.admin1_names
     if res.ranking:

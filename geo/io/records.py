@@ -58,6 +58,10 @@ class RecordSet:
     problems: list[RecordError] = field(default_factory=list)
 
 
+#: How much of a text input is looked at to tell a binary file, and what share of control bytes makes one.
+BINARY_SNIFF_BYTES, BINARY_CONTROL_SHARE = 8192, 0.05
+
+
 def read_records(path: str | Path, encoding: str = "utf-8", strict: bool = False, data: bytes | None = None) -> RecordSet:
     """Read ``path`` (format from its extension; ``-`` is standard input, its format sniffed) into records;
     ``data`` is the file's content when the caller has already read it. See the module docstring for errors."""
@@ -118,6 +122,9 @@ def _decode(name: str, data: bytes, encoding: str) -> tuple[str, bool]:
     """The text of the input, and whether it has undecodable bytes (kept as surrogates, reported per row)."""
     if encoding.lower().replace("-", "") in ("utf8", "utf8sig"):
         encoding = "utf-8-sig"
+    if _looks_binary(data[:BINARY_SNIFF_BYTES]) and not encoding.lower().startswith(("utf-16", "utf16", "utf-32", "utf32")):
+        raise InputError(f"{name}: a binary file, not text (control bytes throughout); give a CSV, TSV, JSON Lines, GeoJSON, "
+                         f"GeoPackage or Parquet file")  # fmt: skip
     try:
         return data.decode(encoding), False
     except LookupError:
@@ -129,6 +136,13 @@ def _decode(name: str, data: bytes, encoding: str) -> tuple[str, bool]:
         first = next(i for i, line in enumerate(text.splitlines(), 1) if _has_surrogates(line))
         raise InputError(f"{name}: not {encoding} text (first bad byte on line {first}); pass --encoding (e.g. cp1251, latin-1) or re-save as UTF-8")
     return text, True
+
+
+def _looks_binary(head: bytes) -> bool:
+    """Many control bytes (not tab, newline, carriage return, form feed): a binary file. A NUL or two inside a field
+    of a text file is data, reported with its row."""
+    controls = sum(1 for b in head if b < 0x20 and b not in (0x09, 0x0A, 0x0C, 0x0D))
+    return controls > BINARY_CONTROL_SHARE * max(len(head), 1)
 
 
 def _has_surrogates(text: str) -> bool:
@@ -293,8 +307,11 @@ def _check_coordinates(result: RecordSet, rec: dict, line: int) -> None:
         except (TypeError, ValueError):
             _problem(result, rec, line, key, f"{value!r} is not a number; coordinates ignored")
             break
-        if not math.isfinite(number) or abs(number) > limit:
-            _problem(result, rec, line, key, f"{value!r} is outside -{limit:g}..{limit:g}; coordinates ignored")
+        if not math.isfinite(number):
+            _problem(result, rec, line, key, f"{value!r} is not a finite number; coordinates ignored")
+            break
+        if abs(number) > limit:
+            _problem(result, rec, line, key, f"{value!r} is outside -{limit:g}..{limit:g}{_swapped_hint(key, lat, lon)}; coordinates ignored")
             break
         parsed[key] = number
     usable = len(parsed) == 2
@@ -302,6 +319,15 @@ def _check_coordinates(result: RecordSet, rec: dict, line: int) -> None:
         _keep_as_written(rec, "lat", lat)
         _keep_as_written(rec, "lon", lon)
     rec["lat"], rec["lon"] = (parsed["lat"], parsed["lon"]) if usable else (None, None)
+
+
+def _swapped_hint(key: str, lat: object, lon: object) -> str:
+    """"A question whether lat and lon are swapped, when the latitude is out of range but would do as a longitude and vice versa."""
+    try:
+        lat_f, lon_f = float(lat), float(lon)
+    except (TypeError, ValueError):
+        return ""
+    return " (are lat and lon swapped?)" if key == "lat" and abs(lat_f) <= 180 and abs(lon_f) <= 90 else ""
 
 
 def _date_order(records: list[dict]) -> SlashOrder | None:
