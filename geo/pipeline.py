@@ -17,7 +17,7 @@ import geopandas as gpd
 
 from geo._errors import IncmapError, RecordError
 from geo.config import gazetteers_with_config
-from geo.gazetteer.cache import load_gazetteer
+from geo.gazetteer import cache as gazetteer_cache
 from geo.gazetteer.index import Gazetteer
 from geo.geocoding import Geocoder
 from geo.geocoding.admin_names import admin_area
@@ -84,7 +84,7 @@ def extra_gazetteer(extra: Sequence[Path], *, strict: bool = False, progress: bo
     None without extra files (cities500 alone is loaded lazily, only if a record needs it)."""
     if not extra:
         return None
-    gaz = load_gazetteer(extra, progress=progress, strict=strict)
+    gaz = gazetteer_cache.load_gazetteer(extra, progress=progress, strict=strict)  # looked up at call time (tests redirect it)
     if report is not None:
         report(gaz.problems)
     return gaz

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from geo import settings
 from geo.cli.main import cli
 
 
@@ -119,7 +120,7 @@ def test_output_format_and_extension_must_agree(tmp_path):
 
 
 def test_bad_rows_of_an_extra_gazetteer_are_reported_by_file_and_line(tmp_path, monkeypatch):
-    monkeypatch.setenv("INCMAP_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(settings, "CACHE_DIR", tmp_path / "cache")  # never the user's cache
     gaz = write(tmp_path / "places.csv", "name,lat,lon,country\nTaipak,49.05,51.87,KZ\nBroken,abc,51.0,KZ\nFar,95,10,KZ\n")
     records = write(tmp_path / "r.csv", "place,region\nTaipak,West Kazakhstan\n")
     result = CliRunner().invoke(cli, ["geocode", records, "--gazetteer", gaz, "-o", str(tmp_path / "o.geojson")])

@@ -302,6 +302,50 @@ def test_injected_markup_does_not_execute(browser, assets, tmp_path):
         assert page.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
 
 
+CLOSE_SCRIPT_PWN = "</script><script>window.__pwned=6</script>"
+JS_LINK_PWN = "javascript:window.__pwned=5"
+TEMPLATE_PWN = "`;window.__pwned=7;`${window.__pwned=8}"
+
+
+def test_script_breakouts_and_javascript_links_do_not_run_in_the_map_or_its_fragment(browser, assets, tmp_path):
+    a, b = synthetic_records(2, seed=22, prefix="brk")
+    records = [{**a, "title": CLOSE_SCRIPT_PWN, "description": TEMPLATE_PWN, "url": JS_LINK_PWN, "type": CLOSE_SCRIPT_PWN},
+               {**b, "id": CLOSE_SCRIPT_PWN, "place": CLOSE_SCRIPT_PWN, "title": TEMPLATE_PWN, "description": CLOSE_SCRIPT_PWN, "source": JS_LINK_PWN,
+                "url": "  JaVaScRiPt:window.__pwned=9"}]  # fmt: skip
+    path = write_map(records, tmp_path / "breakout.html", border="KAZ-RUS", title=CLOSE_SCRIPT_PWN)
+    host = tmp_path / "report.html"
+    host.write_text(f"<!DOCTYPE html><html><body>{fragment_html(path.read_text(encoding='utf-8'), 500)}</body></html>", encoding="utf-8")
+    with watched_page(browser) as watched:
+        map_id = open_map(watched, path)
+        page = watched.page
+        assert page.evaluate("window.incmapIncidentCount") == 2
+        texts = []
+        for i in range(page.locator(MARKERS).count()):
+            page.locator(MARKERS).nth(i).hover()
+            page.locator(MARKERS).nth(i).click()
+            texts.append(page.inner_text(".leaflet-popup-content"))
+            for link in page.locator(".leaflet-popup-content a").all():
+                link.click(modifiers=["Shift"])  # a javascript: link would run here
+            close_popup(page, map_id)
+        page.wait_for_timeout(200)
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        assert page.evaluate("[...document.querySelectorAll('a[href]')].filter(a => /^\\s*javascript:/i.test(a.getAttribute('href'))).length") == 0
+        assert sum(f"Title\t{CLOSE_SCRIPT_PWN}" in t for t in texts) == 1 and sum(f"Description\t{TEMPLATE_PWN}" in t for t in texts) == 1
+        assert page.inner_text("#incmap-summary").startswith(CLOSE_SCRIPT_PWN)
+        assert any(CLOSE_SCRIPT_PWN in t for t in search(page, "script"))  # a place in the search suggestions is text
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+    with watched_page(browser) as watched:
+        watched.page.goto(host.as_uri(), wait_until="load")
+        inner_locator = watched.page.frame_locator("iframe.incmap-map")
+        inner_locator.locator(".folium-map").wait_for()
+        inner = next(f for f in watched.page.frames if f != watched.page.main_frame)
+        inner.wait_for_function("window.incmapIncidentCount !== undefined")
+        inner_locator.locator(MARKERS).first.click()
+        watched.page.wait_for_timeout(200)
+        assert inner.evaluate("typeof window.__pwned") == "undefined" and watched.page.evaluate("typeof window.__pwned") == "undefined"
+        assert inner.evaluate("document.querySelectorAll('script').length") > 0  # the map's own scripts ran, ours did not
+
+
 def _one_record_map(tmp_path: Path, **fields) -> Path:
     (record,) = synthetic_records(1, seed=5, prefix="one")
     return write_map([{**record, **fields}], tmp_path / "one.html")

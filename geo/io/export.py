@@ -4,6 +4,7 @@ written atomically) or standard output."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -42,7 +43,8 @@ def write_records(frame: gpd.GeoDataFrame, path: str | Path, kind: str | None = 
     if kind in ("gpkg", "parquet"):
         with atomic_path(path) as tmp:
             if kind == "gpkg":
-                _flatten(frame).to_file(tmp, driver="GPKG", engine="pyogrio", geometry_type="Unknown")
+                layer = re.sub(r"\W+", "_", path.stem).strip("_") or "incidents"  # named after the target, not the temporary file
+                _flatten(frame).to_file(tmp, driver="GPKG", engine="pyogrio", geometry_type="Unknown", layer=layer)
             else:
                 _flatten(frame).to_parquet(tmp, index=False)
         return path

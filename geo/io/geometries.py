@@ -21,7 +21,7 @@ def from_geojson(obj: object) -> tuple[BaseGeometry | None, str | None]:
         return None, None
     try:
         geom = shapely.geometry.shape(obj)
-    except (ValueError, TypeError, AttributeError, KeyError, IndexError, shapely.errors.GEOSException) as exc:
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError, shapely.errors.ShapelyError) as exc:
         kind = obj.get("type") if isinstance(obj, dict) else type(obj).__name__
         return None, f"not a valid GeoJSON {kind or 'geometry'} ({exc or type(exc).__name__}); geometry ignored"
     return checked(geom)
