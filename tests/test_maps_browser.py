@@ -75,6 +75,20 @@ def close_popup(page, map_id: str) -> None:
     page.wait_for_selector(".leaflet-popup-content", state="detached")
 
 
+def marker_popups(page, map_id: str, click_links: bool = False) -> list[str]:
+    """Hover (tooltip) and click (popup) every marker; the popups' texts. ``click_links``: click every popup link too."""
+    texts = []
+    for i in range(page.locator(MARKERS).count()):
+        page.locator(MARKERS).nth(i).hover()
+        page.locator(MARKERS).nth(i).click()
+        texts.append(page.inner_text(".leaflet-popup-content"))
+        if click_links:
+            for link in page.locator(".leaflet-popup-content a").all():
+                link.click(modifiers=["Shift"])
+        close_popup(page, map_id)
+    return texts
+
+
 def write_map(records: list[dict], path: Path, **options) -> Path:
     frame = geocoded(records)
     return save_html(map_html(frame, geocoder().layers, MapOptions(offline=True, **options)), path)
@@ -282,12 +296,7 @@ def test_injected_markup_does_not_execute(browser, assets, tmp_path):
         map_id = open_map(watched, path)
         page = watched.page
         assert page.evaluate("window.incmapIncidentCount") == 3
-        texts = []
-        for i in range(page.locator(MARKERS).count()):
-            page.locator(MARKERS).nth(i).hover()  # tooltip
-            page.locator(MARKERS).nth(i).click()  # popup
-            texts.append(page.inner_text(".leaflet-popup-content"))
-            close_popup(page, map_id)
+        texts = marker_popups(page, map_id)
         page.evaluate(f"() => {{ window['{map_id}'].eachLayer(l => {{ if (l.incmapOpen && l.getLayers) l.incmapOpen(0); }}); }}")  # the region
         texts.append(page.inner_text(".leaflet-popup-content"))
         page.wait_for_timeout(200)
@@ -319,14 +328,7 @@ def test_script_breakouts_and_javascript_links_do_not_run_in_the_map_or_its_frag
         map_id = open_map(watched, path)
         page = watched.page
         assert page.evaluate("window.incmapIncidentCount") == 2
-        texts = []
-        for i in range(page.locator(MARKERS).count()):
-            page.locator(MARKERS).nth(i).hover()
-            page.locator(MARKERS).nth(i).click()
-            texts.append(page.inner_text(".leaflet-popup-content"))
-            for link in page.locator(".leaflet-popup-content a").all():
-                link.click(modifiers=["Shift"])  # a javascript: link would run here
-            close_popup(page, map_id)
+        texts = marker_popups(page, map_id, click_links=True)  # a javascript: link would run when clicked
         page.wait_for_timeout(200)
         assert page.evaluate("typeof window.__pwned") == "undefined"
         assert page.evaluate("[...document.querySelectorAll('a[href]')].filter(a => /^\\s*javascript:/i.test(a.getAttribute('href'))).length") == 0
