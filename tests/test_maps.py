@@ -386,3 +386,18 @@ def test_incidents_sharing_a_footprint_and_type_share_one_drawing():
     assert areas["records"]["n"] == 51
     one = map_html(geocoded(records[:1]), geocoder().layers, MapOptions())
     assert len(page) - len(one) < 20_000, "the region's polygon must not be written once per incident"
+
+
+def test_record_text_is_never_a_jinja_template(layers):
+    """folium renders each element's output again as a Jinja template: record text must not be evaluated there
+    (``{{ 7*7 }}`` became "49", and Jinja expressions can reach Python)."""
+    payload = "{{ 7*7 }}"
+    fields = ("title", "description", "type", "source", "place", "id")
+    records = [{**{f: f"Q{f}Q{payload}Q" for f in fields}, "place": f"Aktau {payload}", "lat": 43.65, "lon": 51.2},
+               {"id": "r", "place": "West Kazakhstan region", "title": "{{" * 3000, "description": "{%" * 3000},
+               {"id": "d", "place": "Aktau", "title": "{% for x in range(3) %}loop{% endfor %}", "description": "{#"}]  # fmt: skip
+    frame = geocoded(records)
+    for options in (MapOptions(offline=True, title=f"Qmap{payload}Q"), MapOptions(offline=True, border="none")):
+        page = map_html(frame, layers, options)  # 3,000 "{{" once overflowed Jinja's parser
+        assert re.findall(r"Q\w+Q49Q", page) == [] and "looploop" not in page
+        assert "QtitleQ&#123;&#123; 7*7 &#125;&#125;Q" in page  # shown as written

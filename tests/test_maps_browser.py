@@ -313,7 +313,7 @@ def test_injected_markup_does_not_execute(browser, assets, tmp_path):
 
 CLOSE_SCRIPT_PWN = "</script><script>window.__pwned=6</script>"
 JS_LINK_PWN = "javascript:window.__pwned=5"
-TEMPLATE_PWN = "`;window.__pwned=7;`${window.__pwned=8}"
+TEMPLATE_PWN = "`;window.__pwned=7;`${window.__pwned=8} {{ 7*7 }}{% if true %}jinja{% endif %}{#"
 
 
 def test_script_breakouts_and_javascript_links_do_not_run_in_the_map_or_its_fragment(browser, assets, tmp_path):

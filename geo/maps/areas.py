@@ -12,9 +12,9 @@ import geopandas as gpd
 import numpy as np
 import shapely
 from folium.map import Layer
-from jinja2 import Template
 
 from geo.maps.geometry import for_display
+from geo.maps.inert import template
 from geo.maps.popup import PopupColumn
 from geo.maps.records import PackedRecordsLayer, record_table
 
@@ -30,10 +30,10 @@ class AreaIncidents(PackedRecordsLayer, Layer):
     Each drawing's path has ``options.incmapCount``, the incidents it stands for.
     """
 
-    _template = Template("""
+    _template = template("""
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function () {
-            var d = {{ this.data|tojson }}, map = {{ this._parent.get_name() }}, rec = incmapRecords(d.records);
+            var d = {{ this.data|inert_json }}, map = {{ this._parent.get_name() }}, rec = incmapRecords(d.records);
             var members = d.members, byDrawing = [];
             function popup(k) {
                 var rows = members[k], box = document.createElement('div');

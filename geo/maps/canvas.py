@@ -12,8 +12,8 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 from folium.map import Layer
-from jinja2 import Template
 
+from geo.maps.inert import template
 from geo.maps.popup import PopupColumn
 from geo.maps.records import PackedRecordsLayer, packed, record_table
 
@@ -31,10 +31,10 @@ class CanvasIncidents(PackedRecordsLayer, Layer):
     pixels of the shown points nearest the view's centre).
     """
 
-    _template = Template("""
+    _template = template("""
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function () {
-            var d = {{ this.data|tojson }}, map = {{ this._parent.get_name() }}, R = {{ this.radius }}, HIT = {{ this.hit }};
+            var d = {{ this.data|inert_json }}, map = {{ this._parent.get_name() }}, R = {{ this.radius }}, HIT = {{ this.hit }};
             var rec = incmapRecords(d.records), n = rec.n, lat = rec.ints(d.lat), lon = rec.ints(d.lon), type = rec.type;
             var x0 = new Float64Array(n), y0 = new Float64Array(n), shown = new Uint8Array(n).fill(1);
             var byType = rec.types.map(function () { return []; });

@@ -1,19 +1,18 @@
 """incmap's own map controls (branca templates): date filter, opening view, incident counter, summary box.
 
-Record text reaches these templates only through ``tojson`` (which escapes ``<``, ``>`` and ``&``)
-and is put on the page with ``textContent`` or ``html.escape``: never as markup.
+Record text reaches these templates only through ``inert_json`` and is put on the page with ``textContent`` or
+``inert_html``: never as markup, never as a Jinja template (:mod:`geo.maps.inert`).
 """
 
 from __future__ import annotations
 
-import html
 from collections import Counter
 
 import pandas as pd
 from branca.element import MacroElement
-from jinja2 import Template
 
 from geo.maps.borders import Highlight
+from geo.maps.inert import inert_html, template
 from geo.maps.style import legend_html
 from geo.spatial.query import BandCounts, date_range
 
@@ -21,11 +20,11 @@ from geo.spatial.query import BandCounts, date_range
 class DateFilter(MacroElement):
     """A from/to date control that hides incidents whose date span falls outside it (undated ones stay)."""
 
-    _template = Template("""
+    _template = template("""
         {% macro script(this, kwargs) %}
         (function () {
             var entries = [{% for layer, group, spans in this.entries %}
-                [{{ layer }}, {{ group }}, {{ spans|tojson }}],{% endfor %}
+                [{{ layer }}, {{ group }}, {{ spans|inert_json }}],{% endfor %}
             ];
             var control = L.control({position: 'bottomleft'});
             control.onAdd = function () {
@@ -74,9 +73,9 @@ def _span(date) -> tuple[str, str] | None:
 class FitView(MacroElement):
     """Open the map on the given bounds at once (no animated zoom from the world view)."""
 
-    _template = Template("""
+    _template = template("""
         {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.fitBounds({{ this.bounds|tojson }}, {animate: false});
+        {{ this._parent.get_name() }}.fitBounds({{ this.bounds|inert_json }}, {animate: false});
         {% endmacro %}
     """)
 
@@ -90,7 +89,7 @@ class IncidentCounter(MacroElement):
     """Publishes ``window.incmapIncidentCount``: incidents drawn on the map (a shape drawn once for several incidents
     counts them all; for tests and embedding pages)."""
 
-    _template = Template("""
+    _template = template("""
         {% macro script(this, kwargs) %}
         window.incmapIncidentCount = [{% for g in this.groups %}{{ g }},{% endfor %}].reduce(function (n, g) {
             return n + (g.incmapCount ? g.incmapCount() : g.getLayers().reduce(function (k, l) {
@@ -107,7 +106,7 @@ class IncidentCounter(MacroElement):
 class SummaryBox(MacroElement):
     """Title, counts, date range, the highlighted borders and how many incidents lie within their bands, and the type legend."""
 
-    _template = Template("""
+    _template = template("""
         {% macro html(this, kwargs) %}
         <div id="incmap-summary" style="position:fixed;top:10px;left:60px;z-index:1000;background:white;padding:8px 10px;
              border:1px solid #999;border-radius:4px;font:12px sans-serif;max-width:340px;max-height:45vh;overflow:auto">
@@ -129,16 +128,16 @@ def summary_html(frame, title: str, styles, highlight: Highlight, counts: BandCo
     located = int(frame.geometry.notna().sum()) if n else 0
     spans = [s for s in (date_range(d) for d in frame.get("date", pd.Series(dtype=object))) if s]
     dates = f"{min(s[0] for s in spans)} – {max(s[1] for s in spans)}" if spans else "no dates"
-    lines = [f"<b>{html.escape(title)}</b>",
+    lines = [f"<b>{inert_html(title)}</b>",
              f"<div>{n} incidents, {located} located ({status.get('resolved', 0)} resolved, {status.get('ambiguous', 0)} ambiguous, "
-             f"{status.get('given', 0)} given, {status.get('unresolved', 0)} unresolved); {html.escape(dates)}</div>"]  # fmt: skip
+             f"{status.get('given', 0)} given, {status.get('unresolved', 0)} unresolved); {inert_html(dates)}</div>"]  # fmt: skip
     if not n:
         lines.append("<div class='incmap-empty'><b>No incidents</b> in this record set.</div>")
     elif not (highlight.off or highlight.selection):
         lines.append(f"<div class='incmap-borders'>{_near_html(highlight)}</div>")
     if counts is not None:
         for km, certain, possible in counts.rows:
-            lines.append(f"<div>Within {km:g} km of {html.escape(highlight.label)}: {certain} certain, {possible} possible</div>")
+            lines.append(f"<div>Within {km:g} km of {inert_html(highlight.label)}: {certain} certain, {possible} possible</div>")
         lines.append(f"<div style='color:#666'>{counts.not_counted} country-level or unresolved not counted</div>")
     if mode == "canvas":
         lines.append("<div style='color:#666'>many points: drawn on a canvas, click one for details</div>")
@@ -150,5 +149,5 @@ def _near_html(highlight: Highlight) -> str:
     """The borders chosen by default, with how many incidents each is the nearest border of; or that none is near."""
     if not highlight.near:
         return f"No incident within {highlight.within_km:g} km of a land border: no border highlighted"
-    pairs = ", ".join(f"{html.escape(pair)} ({n})" for pair, n in highlight.near)
+    pairs = ", ".join(f"{inert_html(pair)} ({n})" for pair, n in highlight.near)
     return f"<b>Borders near incidents</b> (nearest land border within {highlight.within_km:g} km; incidents): {pairs}"

@@ -20,7 +20,8 @@ from geo.geocoding.footprint import geodesic_circle
 from geo.maps.areas import AreaIncidents
 from geo.maps.canvas import CanvasIncidents
 from geo.maps.geometry import for_display
-from geo.maps.popup import escape_text, labels, links, popup_columns, popup_html, texts
+from geo.maps.inert import inert_html
+from geo.maps.popup import labels, links, popup_columns, popup_html, texts
 from geo.maps.style import UNKNOWN_TYPE, TypeStyle
 
 #: Up to this many point incidents get individual icon markers; up to CLUSTER_MAX a marker cluster; beyond, a canvas layer.
@@ -110,6 +111,6 @@ def _add_markers(group, points: gpd.GeoDataFrame, names: list[str], styles, draw
         style = styles[names[i]]
         icon = folium.Icon(color=style.colour, icon=style.icon, prefix="fa", extraClasses="incmap-incident")
         marker = folium.Marker([y, x], icon=icon, popup=folium.Popup(popup_html(columns, urls[i], i), max_width=POPUP_WIDTH),
-                               tooltip=escape_text(hover[i]))  # fmt: skip
+                               tooltip=inert_html(hover[i]))  # fmt: skip
         marker.add_to(group)
         drawn.entries.append((marker.get_name(), group.get_name(), [dates[i]]))

@@ -2,16 +2,17 @@
 
 Marker popups (``popup_html``) and the canvas layer's compact columns both read ``popup_columns``, so a
 field is formatted in one place. Values are plain text here; they are escaped where they meet HTML
-(``escape_text``) or put on the page with ``textContent`` by the canvas layer.
+(:func:`geo.maps.inert.inert_html`) or put on the page with ``textContent`` by the canvas layer.
 """
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from geo.maps.inert import inert_html
 
 #: (record field, popup label) in display order. "border_text" is derived from border_km/border_km_max/border.
 POPUP_FIELDS = (("title", "Title"), ("date", "Date"), ("type", "Type"), ("place", "Place as written"), ("matched_name", "Matched as"),
@@ -19,11 +20,6 @@ POPUP_FIELDS = (("title", "Title"), ("date", "Date"), ("type", "Type"), ("place"
                 ("summary", "Summary"), ("description", "Description"))  # fmt: skip
 #: Fields tried in order for a hover label.
 LABEL_FIELDS = ("title", "place", "id")
-#: Characters that are safe in HTML but not inside the JavaScript template literals folium wraps popups and
-#: tooltips in (a backtick ends the literal, ``${`` interpolates, a backslash escapes): written as entities.
-_JS_TEMPLATE_ENTITIES = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
-
-
 @dataclass(frozen=True)
 class PopupColumn:
     """One popup row for every incident: the record field, its label, and display text (None when missing)."""
@@ -31,11 +27,6 @@ class PopupColumn:
     key: str
     label: str
     values: list[str | None]
-
-
-def escape_text(value: str) -> str:
-    """Record text made inert for HTML and for folium's JavaScript template literals."""
-    return html.escape(value, quote=True).translate(_JS_TEMPLATE_ENTITIES)
 
 
 def texts(frame: pd.DataFrame, key: str) -> list[str | None]:
@@ -108,7 +99,7 @@ def labels(frame: pd.DataFrame) -> list[str]:
 
 def popup_html(columns: list[PopupColumn], link: str | None, i: int) -> str:
     """Popup body for incident ``i``: a table of its present rows, every value escaped."""
-    rows = [f"<tr><th>{escape_text(c.label)}</th><td>{escape_text(c.values[i])}</td></tr>" for c in columns if c.values[i] is not None]
+    rows = [f"<tr><th>{inert_html(c.label)}</th><td>{inert_html(c.values[i])}</td></tr>" for c in columns if c.values[i] is not None]
     if link:
-        rows.append(f'<tr><th>Link</th><td><a href="{escape_text(link)}" target="_blank" rel="noopener noreferrer">{escape_text(link)}</a></td></tr>')
+        rows.append(f'<tr><th>Link</th><td><a href="{inert_html(link)}" target="_blank" rel="noopener noreferrer">{inert_html(link)}</a></td></tr>')
     return "<table class='incmap-popup'>" + "".join(rows) + "</table>"

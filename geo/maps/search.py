@@ -14,9 +14,9 @@ import geopandas as gpd
 import numpy as np
 from folium.elements import JSCSSMixin
 from folium.plugins import Search
-from jinja2 import Template
 
 from geo.maps.incidents import located_mask
+from geo.maps.inert import template
 from geo.maps.popup import texts
 
 #: At most this many incident place names are searchable (the most frequent first); regions are always included.
@@ -33,10 +33,10 @@ class PlaceSearch(JSCSSMixin):
     default_js = Search.default_js
     default_css = Search.default_css
 
-    _template = Template("""
+    _template = template("""
         {% macro script(this, kwargs) %}
         (function () {
-            var map = {{ this._parent.get_name() }}, entries = {{ this.entries|tojson }};
+            var map = {{ this._parent.get_name() }}, entries = {{ this.entries|inert_json }};
             function fold(s) { return s.normalize('NFD').replace(/[\\u0300-\\u036f]/g, '').toLowerCase(); }
             var records = {}, folded = {};
             entries.forEach(function (e) {
@@ -47,7 +47,7 @@ class PlaceSearch(JSCSSMixin):
             var control = new L.Control.Search({
                 sourceData: function (text, found) { found(records); return {abort: function () {}}; },  // a table, not a layer
                 formatData: function (table) { return table; },
-                position: 'topright', collapsed: true, textPlaceholder: {{ this.placeholder|tojson }}, tooltipLimit: {{ this.max_tips }},
+                position: 'topright', collapsed: true, textPlaceholder: {{ this.placeholder|inert_json }}, tooltipLimit: {{ this.max_tips }},
                 initial: false, autoType: false, marker: {icon: false, animate: true, circle: {radius: 14, weight: 3, color: '#e03', fill: false}},
                 filterData: function (text, all) {
                     var q = fold(text.trim()), out = {};

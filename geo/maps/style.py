@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
+
+from geo.maps.inert import inert_html
 
 #: Marker colours Leaflet.awesome-markers can draw, with the hex it uses (for lines, polygons and the legend).
 MARKER_COLOURS = {
@@ -46,5 +47,5 @@ def legend_html(styles: dict[str, TypeStyle]) -> str:
     rows = []
     for name, style in styles.items():
         rows.append(f"<div class='incmap-legend-row'><span style='display:inline-block;width:12px;height:12px;background:{style.hex};"
-                    f"border-radius:6px'></span> <i class='fa fa-{style.icon}'></i> {html.escape(name)}</div>")  # fmt: skip
+                    f"border-radius:6px'></span> <i class='fa fa-{style.icon}'></i> {inert_html(name)}</div>")  # fmt: skip
     return "".join(rows)
