@@ -18,6 +18,8 @@ from geo.io.csv_safety import neutralise_frame
 
 WRITERS = {".geojson": "geojson", ".json": "geojson", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".gpkg": "gpkg",
            ".parquet": "parquet", ".geoparquet": "parquet"}  # fmt: skip
+#: What a NUL character inside text becomes in a GeoPackage (the one format that cannot hold it).
+NUL_REPLACEMENT = "\ufffd"
 #: ``-`` names standard output.
 STDOUT = "-"
 
@@ -44,7 +46,7 @@ def write_records(frame: gpd.GeoDataFrame, path: str | Path, kind: str | None = 
         with atomic_path(path) as tmp:
             if kind == "gpkg":
                 layer = re.sub(r"\W+", "_", path.stem).strip("_") or "incidents"  # named after the target, not the temporary file
-                _flatten(frame).to_file(tmp, driver="GPKG", engine="pyogrio", geometry_type="Unknown", layer=layer)
+                _without_nul(_flatten(frame)).to_file(tmp, driver="GPKG", engine="pyogrio", geometry_type="Unknown", layer=layer)
             else:
                 _flatten(frame).to_parquet(tmp, index=False)
         return path
@@ -96,6 +98,15 @@ def _jsonable(value):
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     return value.item() if hasattr(value, "item") else value
+
+
+def _without_nul(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Text with NUL characters written as U+FFFD: GDAL's strings end at a NUL, so a GeoPackage would cut the text there."""
+    out = frame.copy()
+    for col in out.columns:
+        if col != "geometry" and out[col].dtype == object:
+            out[col] = out[col].map(lambda v: v.replace("\x00", NUL_REPLACEMENT) if isinstance(v, str) else v)
+    return out
 
 
 def _flatten(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

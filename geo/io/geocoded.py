@@ -39,6 +39,8 @@ def read_geocoded(path: str | Path, data: bytes | None = None) -> gpd.GeoDataFra
         return _read_jsonl(data if data is not None else Path(path).read_bytes())
     if suffix == ".csv":
         return _read_csv(data if data is not None else Path(path).read_bytes())
+    if suffix in (".geojson", ".json") or (data is not None and data.lstrip()[:1] == b"{"):
+        return _read_feature_collection(data if data is not None else Path(path).read_bytes())
     try:
         if suffix in (".parquet", ".geoparquet"):
             frame = gpd.read_parquet(io.BytesIO(data) if data is not None else path)
@@ -58,20 +60,36 @@ def _looks_like_jsonl(data: bytes) -> bool:
 
 def _read_jsonl(data: bytes) -> gpd.GeoDataFrame | None:
     """JSON Lines with a ``geometry`` member per record, when every record is incmap output; else None."""
-    rows, geoms = [], []
     try:
-        for line in data.decode("utf-8-sig").splitlines():
-            if not line.strip():
-                continue
-            record = json.loads(line)
-            if not isinstance(record, dict) or not GEOCODED_FIELDS <= record.keys() or "geometry" not in record:
-                return None
-            geometry = record.pop("geometry")
-            geoms.append(shapely.geometry.shape(geometry) if geometry else None)
-            rows.append(record)
-    except (ValueError, UnicodeDecodeError, TypeError, AttributeError, shapely.errors.GEOSException):
+        lines = [line for line in data.decode("utf-8-sig").split("\n") if line.strip()]  # "\n" only: JSON strings may hold U+2028
+        records = [json.loads(line) for line in lines]
+    except (ValueError, UnicodeDecodeError):
         return None
-    if not rows:
+    if not all(isinstance(r, dict) and "geometry" in r for r in records):
+        return None
+    return _frame([{k: v for k, v in r.items() if k != "geometry"} for r in records], [r["geometry"] for r in records])
+
+
+def _read_feature_collection(data: bytes) -> gpd.GeoDataFrame | None:
+    """incmap's GeoJSON read with the json module, not GDAL: every property exactly as written (GDAL's strings end
+    at a NUL character); None when it is not a FeatureCollection of incmap output."""
+    try:
+        collection = json.loads(data.decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    features = collection.get("features") if isinstance(collection, dict) and collection.get("type") == "FeatureCollection" else None
+    if not isinstance(features, list) or not all(isinstance(f, dict) and isinstance(f.get("properties"), dict) for f in features):
+        return None
+    return _frame([f["properties"] for f in features], [f.get("geometry") for f in features])
+
+
+def _frame(rows: list[dict], geometries: list[object]) -> gpd.GeoDataFrame | None:
+    """A GeoDataFrame of incmap output rows and their GeoJSON footprints; None unless every row is incmap output."""
+    if not rows or not all(GEOCODED_FIELDS <= row.keys() for row in rows):
+        return None
+    try:
+        geoms = [shapely.geometry.shape(g) if g else None for g in geometries]
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError, shapely.errors.ShapelyError):
         return None
     columns = list(dict.fromkeys(k for row in rows for k in row))
     frame = gpd.GeoDataFrame(rows, columns=columns, geometry=geoms, crs="EPSG:4326")

@@ -139,10 +139,13 @@ def _decode(name: str, data: bytes, encoding: str) -> tuple[str, bool]:
 
 
 def _looks_binary(head: bytes) -> bool:
-    """Many control bytes (not tab, newline, carriage return, form feed): a binary file. A NUL or two inside a field
-    of a text file is data, reported with its row."""
+    """Many control bytes (not tab, newline, carriage return, form feed) and bytes that are not UTF-8: a binary file.
+    Control characters in valid UTF-8 text (NULs inside a field) are data: the rows carry them."""
     controls = sum(1 for b in head if b < 0x20 and b not in (0x09, 0x0A, 0x0C, 0x0D))
-    return controls > BINARY_CONTROL_SHARE * max(len(head), 1)
+    if controls <= BINARY_CONTROL_SHARE * max(len(head), 1):
+        return False
+    invalid = len(head) - len(head.decode("utf-8", errors="ignore").encode("utf-8"))
+    return invalid > BINARY_CONTROL_SHARE * len(head)
 
 
 def _has_surrogates(text: str) -> bool:
@@ -222,7 +225,9 @@ def _read_jsonl(path: str, text: str, _: str) -> RecordSet:
     """JSON Lines: one object per line; blank lines skipped; bad lines kept and reported."""
     result = RecordSet(path, [])
     seen_place = False
-    for line_no, line in enumerate(text.splitlines(), 1):
+    # JSON Lines end lines with "\n" only: str.splitlines would also break at U+2028, U+0085 or a lone CR, which JSON
+    # strings may hold unescaped.
+    for line_no, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         rec: dict = {LINE_KEY: line_no}

@@ -38,9 +38,11 @@ class QueryResult:
     excluded: Counter = field(default_factory=Counter)
 
     def footer(self, total: int) -> str:
-        """One line: matches out of total, and the exclusions by reason."""
+        """One line that accounts for every record: matches, the rest that do not match, and the exclusions by reason
+        (records a filter cannot judge, such as country-level ones for a distance); the three add up to ``total``."""
         parts = ", ".join(f"{n} {why}" for why, n in sorted(self.excluded.items()))
-        return f"{len(self.frame)} of {total} records match" + (f"; excluded: {parts}" if parts else "")
+        rest = total - len(self.frame) - sum(self.excluded.values())
+        return f"{len(self.frame)} of {total} records match, {rest} do not" + (f"; excluded: {parts}" if parts else "")
 
 
 def check_radius(value: float, name: str = "radius") -> float:
