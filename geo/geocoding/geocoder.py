@@ -166,10 +166,12 @@ class Geocoder:
         ``progress`` shows a bar on stderr (default: when there are more than PROGRESS_MIN records)."""
         rows, geoms = [], []
         show = len(records) > PROGRESS_MIN if progress is None else progress
-        for record in tqdm(records, desc="geocoding", unit=" records", file=sys.stderr, disable=not show, mininterval=1.0):
-            props, geom = self.geocode_record(record)
-            rows.append(props)
-            geoms.append(geom)
+        given = [(float(r["lon"]), float(r["lat"])) for r in records if _is_number(r.get("lat")) and _is_number(r.get("lon"))]
+        with self.lookup.admin1_batch([p[0] for p in given], [p[1] for p in given]):  # their regions in one query
+            for record in tqdm(records, desc="geocoding", unit=" records", file=sys.stderr, disable=not show, mininterval=1.0):
+                props, geom = self.geocode_record(record)
+                rows.append(props)
+                geoms.append(geom)
         columns = list(dict.fromkeys(k for row in rows for k in row)) if rows else list(OUTPUT_FIELDS)
         frame = gpd.GeoDataFrame(rows, columns=columns, geometry=geoms, crs="EPSG:4326")
         for col in ("where_prec", "acled_geo_precision"):
@@ -178,5 +180,10 @@ class Geocoder:
 
 
 def _is_number(value: object) -> bool:
-    """A finite real number (not a bool, not NaN)."""
+    """A finite real number (not a bool, not NaN). Plain floats and ints first: this runs several times per record."""
+    kind = type(value)
+    if kind is float:
+        return math.isfinite(value)
+    if kind is int:
+        return True
     return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)

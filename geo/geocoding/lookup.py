@@ -7,7 +7,8 @@ it does not rank them: that is :mod:`geo.geocoding.ranking`.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -165,6 +166,7 @@ class PlaceLookup:
         self._uncertainty: dict[tuple[str, int], float] = {}
         self._found: dict[tuple[str, tuple[str, ...]], list[Candidate]] = {}
         self._admin1_at: dict[tuple[float, float], int] = {}
+        self._admin1_batch: dict[tuple[float, float], int] = {}
         self.admin1_gn_code = admin1["gn_a1_code"].to_numpy() if "gn_a1_code" in admin1 else np.array([], dtype=object)
         self._admin1_by_key: dict[str, int] = {}
 
@@ -190,12 +192,26 @@ class PlaceLookup:
     def admin1_at(self, lon: float, lat: float) -> int:
         """:meth:`admin1_of` for one point, remembered (the same places are asked about again and again)."""
         key = (lon, lat)
+        row = self._admin1_batch.get(key)
+        if row is not None:
+            return row
         row = self._admin1_at.get(key)
         if row is None:
             if len(self._admin1_at) >= FIND_CACHE_SIZE:
                 self._admin1_at.clear()
             row = self._admin1_at[key] = int(self.admin1_of([lon], [lat])[0])
         return row
+
+    @contextmanager
+    def admin1_batch(self, lons: Sequence[float], lats: Sequence[float]) -> Iterator[None]:
+        """Answer :meth:`admin1_at` for these points from one vectorised query while the block runs (records that come
+        with coordinates: 10^5 one-point queries took 4.5 s, one query of 10^5 points takes a fraction of that)."""
+        if len(lons):
+            self._admin1_batch = dict(zip(zip(map(float, lons), map(float, lats)), self.admin1_of(lons, lats).tolist()))
+        try:
+            yield
+        finally:
+            self._admin1_batch = {}
 
     def _gazetteer_admin1(self, rows: Iterable[int]) -> None:
         """Fill the admin-1 row of gazetteer places not seen before (vectorised)."""
