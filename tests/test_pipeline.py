@@ -70,3 +70,23 @@ def test_query_near_a_place_and_in_a_region(bundled):
 def test_query_spec_checks(spec, message):
     with pytest.raises(IncmapError, match=message):
         spec.check()
+
+
+@pytest.mark.parametrize("args", [("layers",), ("map", "{src}", "-o", "{out}"), ("geocode", "{src}", "-o", "{out2}"),
+                                  ("query", "{src}", "--within-km", "50")])  # fmt: skip
+def test_commands_that_need_no_gazetteer_never_load_it(tmp_path, monkeypatch, args):
+    """Records with coordinates (and the layers command) need only the layers: the gazetteer is never read."""
+    import geo.gazetteer.cache as gazetteer_cache
+    from click.testing import CliRunner
+
+    from geo.cli.main import cli
+
+    def forbidden(*a, **k):
+        raise AssertionError("the gazetteer was loaded")
+
+    monkeypatch.setattr(gazetteer_cache, "load_gazetteer", forbidden)
+    src = tmp_path / "given.csv"
+    src.write_text("id,lat,lon,title\na,51.2,51.4,one\nb,43.6,51.2,two\n", encoding="utf-8")
+    filled = [a.format(src=src, out=tmp_path / "m.html", out2=tmp_path / "o.geojson") for a in args]
+    result = CliRunner().invoke(cli, [*filled, "-q"] if args[0] != "layers" else filled, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
