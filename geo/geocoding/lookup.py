@@ -6,8 +6,10 @@ it does not rank them: that is :mod:`geo.geocoding.ranking`.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -46,6 +48,8 @@ LOOSE_MATCH_FACTOR = 10
 ALTERNATE_QUALITY, ALTERNATE_OF_GENERIC_QUALITY, GENERIC_NAME_PLACES = 0.9, 0.7, 3
 #: Name-match quality of a district found by a stem of its name; how many gazetteer places vote on a region's unit.
 DISTRICT_QUALITY, ADMIN1_VOTERS = 0.95, 200
+#: Points per thread below which containment queries stay on one core.
+PARALLEL_MIN_POINTS = 20_000
 #: How many names' candidate lists are remembered.
 FIND_CACHE_SIZE = 20_000
 #: Every source a name is looked up in.
@@ -178,11 +182,23 @@ class PlaceLookup:
     # ------------------------------------------------------------------ containment
 
     def admin1_of(self, lons, lats) -> np.ndarray:
-        """Admin-1 row containing each point (-1 at sea); coastal points snap to a unit within ~5 km."""
+        """Admin-1 row containing each point (-1 at sea); coastal points snap to a unit within ~5 km. Large batches
+        are split over the cores (GEOS releases the GIL)."""
         points = shapely.points(np.asarray(lons, float), np.asarray(lats, float))
         result = np.full(len(points), -1, dtype=np.int64)
-        inp, tree = self.admin1_tree.query(points, predicate="within")
-        result[inp] = tree
+
+        def within(idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            inp, tree = self.admin1_tree.query(points[idx], predicate="within")
+            return idx[inp], tree
+
+        chunks = np.array_split(np.arange(len(points)), max(1, min(os.cpu_count() or 1, len(points) // PARALLEL_MIN_POINTS)))
+        if len(chunks) == 1:
+            found = [within(chunks[0])]
+        else:
+            with ThreadPoolExecutor(len(chunks)) as pool:
+                found = list(pool.map(within, chunks))
+        for inp, tree in found:
+            result[inp] = tree
         missing = np.flatnonzero(result < 0)
         if len(missing):
             inp, tree = self.admin1_tree.query_nearest(points[missing], max_distance=0.05, all_matches=False)
