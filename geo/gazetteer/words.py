@@ -12,6 +12,7 @@ import pickle
 import re
 from collections.abc import Iterable
 from functools import cache, lru_cache
+from importlib import resources
 from importlib.metadata import version
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from geo._errors import IncmapError
 WORD = re.compile(r"[^\W\d_](?:[^\W_]|['’\-](?=[^\W\d_]))*")
 #: Lower-case words allowed inside a multi-word name ("Frankfurt am Main", "Newcastle upon Tyne").
 CONNECTORS = frozenset({"am", "an", "der", "de", "del", "da", "do", "la", "le", "les", "upon", "sur", "na", "al", "el"})
+#: wordfreq's word list files: ``small_en.msgpack.gz``, ``large_de.msgpack.gz``.
+_WORDLIST_FILE = re.compile(r"(?:small|large|best)_([A-Za-z_-]+)\.msgpack\.gz")
 #: A lowercase ASCII word: its own single token.
 _PLAIN_WORD = re.compile(r"[a-z]+")
 #: Words rarer than this (zipf) are left out of the tables: every frequency threshold incmap uses is at least this.
@@ -90,6 +93,7 @@ def is_name_like(word: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _wordfreq_languages() -> frozenset[str]:
-    from wordfreq import available_languages
-
-    return frozenset(available_languages())
+    """The languages wordfreq has word lists for, from its data file names (``wordfreq.available_languages`` gives
+    the same set but takes 0.3 s)."""
+    names = (f.name for f in resources.files("wordfreq").joinpath("data").iterdir())
+    return frozenset(m.group(1) for name in names if (m := _WORDLIST_FILE.fullmatch(name)))
