@@ -46,7 +46,7 @@ def test_ctrl_c_is_one_line_and_exit_130(monkeypatch):
 
     monkeypatch.setattr("geo.pipeline.load_incidents", interrupted)
     result = run("map", "-o", "unused.html")
-    assert result.exit_code == 130 and result.output.strip() == "incmap: interrupted; no output was written or replaced"
+    assert result.exit_code == 130 and result.output.strip() == "incmap: interrupted; no output was left half-written"
 
 
 def test_user_error_is_exit_1_and_usage_error_exit_2(tmp_path):

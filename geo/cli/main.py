@@ -29,10 +29,10 @@ class IncmapGroup(click.Group):
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except KeyboardInterrupt:
-            click.echo("\nincmap: interrupted; no output was written or replaced", err=True)
+            click.echo("\nincmap: interrupted; no output was left half-written", err=True)
             sys.exit(EXIT_INTERRUPTED)
         except Terminated:
-            click.echo("incmap: terminated; no output was written or replaced", err=True)
+            click.echo("incmap: terminated; no output was left half-written", err=True)
             sys.exit(EXIT_TERMINATED)
         except BrokenPipeError:  # the reader of our output went away (`incmap geocode x.csv | head`)
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
