@@ -168,10 +168,23 @@ def test_sigterm_midway_keeps_the_old_map_and_leaves_no_temporary(tmp_path, dela
         assert proc.returncode == -signal.SIGTERM and text == "OLD"  # killed before incmap installed its handler
 
 
+def wait_until_reading_stdin(pid: int, timeout: float = 60.0) -> None:
+    """Block until process ``pid`` sits in read(0, ...) (Linux: /proc/PID/syscall), or ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            fields = Path(f"/proc/{pid}/syscall").read_text().split()
+        except OSError:
+            fields = []
+        if fields[:2] == ["0", "0x0"]:  # syscall 0 is read on x86-64, first argument fd 0
+            return
+        time.sleep(0.05)
+
+
 def test_ctrl_c_is_one_line_and_exit_130(tmp_path):
     proc = subprocess.Popen([INCMAP, "geocode", "-", "-q"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)  # fmt: skip
-    time.sleep(2.0)  # reading standard input: waiting for records
+    wait_until_reading_stdin(proc.pid)  # past start-up, waiting for records
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
