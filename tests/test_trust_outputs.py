@@ -165,7 +165,7 @@ def test_sigterm_midway_keeps_the_old_map_and_leaves_no_temporary(tmp_path, dela
     elif proc.returncode == 143:  # our handler ran (perhaps just after the rename): one line, no traceback
         assert err.strip().splitlines()[-1].startswith("incmap: terminated") and "Traceback" not in err
     else:
-        assert proc.returncode == -signal.SIGTERM and text == "OLD"  # killed before incmap installed its handler
+        assert proc.returncode == -signal.SIGTERM  # before incmap installed its handler, or while Python shut down after it
 
 
 def wait_until_reading_stdin(pid: int, timeout: float = 60.0) -> None:
