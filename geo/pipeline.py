@@ -21,6 +21,7 @@ from geo.gazetteer import cache as gazetteer_cache
 from geo.gazetteer.index import Gazetteer
 from geo.geocoding import Geocoder
 from geo.geocoding.admin_names import admin_area
+from geo.io.dataset import input_files
 from geo.io.geocoded import read_geocoded
 from geo.io.records import STDIN, read_input, read_records, sniff_format
 from geo.layers import Layers, load_layers
@@ -43,6 +44,7 @@ class Incidents:
     geocoder: Geocoder | None = None  # None when the input was already geocoded
     already_geocoded: bool = False
     gazetteers: tuple[Path, ...] = ()
+    id_counts: dict[str, int] = field(default_factory=dict)  # content-hash ids given so far (numbered across files)
 
     def place_geocoder(self) -> Geocoder:
         """The geocoder used for the input, or one over the same layers and gazetteers (for --near)."""
@@ -54,28 +56,54 @@ class Incidents:
 def load_incidents(source: str | Path, *, encoding: str = "utf-8", strict: bool = False, gazetteers: Sequence[str] = (),
                    border: str | None = None, measure: bool = True, progress: bool = True,
                    report: ProblemReporter | None = None) -> Incidents:  # fmt: skip
-    """Read ``source`` (a file or ``-``), report its bad rows, geocode its records and measure their distance
-    to the borders selected by ``border`` (all land borders when None). An unknown border code fails first."""
+    """Read ``source`` (a file, ``-``, or a directory or glob of files: :mod:`geo.io.dataset`), report its bad rows,
+    geocode its records and measure their distance to the borders selected by ``border`` (all land borders when
+    None). An unknown border code fails first. Several files give one frame, their rows in file order."""
     layers = load_layers()
     if border:
         select_borders(layers.borders, border)  # unknown code: one-line error before any work
     extra = tuple(gazetteers_with_config(tuple(gazetteers)))
-    data = read_input(source) if str(source) == STDIN else None
-    maybe_geocoded = data is None or sniff_format(data) in ("geojson", "jsonl")
-    frame = read_geocoded(source, data) if maybe_geocoded else None
-    incidents = Incidents(frame, layers, already_geocoded=frame is not None, gazetteers=extra)
-    if frame is None:
-        records = read_records(source, encoding=encoding, strict=strict, data=data)
-        incidents.problems = records.problems
-        if report is not None:
-            report(records.problems)
-        gaz = extra_gazetteer(extra, strict=strict, progress=progress, report=report)
-        incidents.gazetteer_problems = gaz.problems if gaz is not None else []
-        incidents.geocoder = Geocoder(layers, gazetteer=gaz, extra_gazetteers=extra, progress=progress)
-        incidents.frame = incidents.geocoder.geocode(records.records, progress=None if progress else False)
-    if measure and (border or not set(BORDER_COLUMNS) <= set(incidents.frame.columns)):
-        incidents.frame = border_distance(incidents.frame, border)
+    incidents = Incidents(gpd.GeoDataFrame(), layers, already_geocoded=True, gazetteers=extra)
+    frames = [_file_frame(path, incidents, encoding=encoding, strict=strict, progress=progress, report=report) for path in input_files(source)]
+    incidents.frame = frames[0] if len(frames) == 1 else concat_frames(frames)
+    incidents.frame = measured(incidents.frame, border, measure)
     return incidents
+
+
+def _file_frame(path: str, incidents: Incidents, *, encoding: str, strict: bool, progress: bool,
+                report: ProblemReporter | None) -> gpd.GeoDataFrame:  # fmt: skip
+    """One input file's rows: as written when incmap geocoded it already, else read (bad rows reported) and geocoded."""
+    data = read_input(path) if path == STDIN else None
+    maybe_geocoded = data is None or sniff_format(data) in ("geojson", "jsonl")
+    frame = read_geocoded(path, data) if maybe_geocoded else None
+    if frame is not None:
+        return frame
+    incidents.already_geocoded = False
+    records = read_records(path, encoding=encoding, strict=strict, data=data, id_counts=incidents.id_counts)
+    incidents.id_counts = records.id_counts
+    incidents.problems += records.problems
+    if report is not None:
+        report(records.problems)
+    if incidents.geocoder is None:
+        gaz = extra_gazetteer(incidents.gazetteers, strict=strict, progress=progress, report=report)
+        incidents.gazetteer_problems = gaz.problems if gaz is not None else []
+        incidents.geocoder = Geocoder(incidents.layers, gazetteer=gaz, extra_gazetteers=incidents.gazetteers, progress=progress)
+    return incidents.geocoder.geocode(records.records, progress=None if progress else False)
+
+
+def measured(frame: gpd.GeoDataFrame, border: str | None, measure: bool = True) -> gpd.GeoDataFrame:
+    """``frame`` with its border distances: measured when asked and missing, or again for a chosen ``border``."""
+    if measure and (border or not set(BORDER_COLUMNS) <= set(frame.columns)):
+        return border_distance(frame, border)
+    return frame
+
+
+def concat_frames(frames: Sequence[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    """Frames of several files (or partitions) as one, rows in order, columns in order of first appearance."""
+    import pandas as pd
+
+    frame = pd.concat(list(frames), ignore_index=True, sort=False)
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
 
 
 def extra_gazetteer(extra: Sequence[Path], *, strict: bool = False, progress: bool = True,

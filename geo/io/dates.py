@@ -21,6 +21,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
@@ -64,17 +65,38 @@ def slash_numbers(text: str) -> tuple[int, int] | None:
     return (int(match.group(1)), int(match.group(3))) if match else None
 
 
-def column_order(values: Iterable[object], default: SlashOrder | None = None) -> SlashOrder | None:
-    """The order a column's undecided slash dates are read in: what its decided ones show (a first number over 12
-    is day-first, a second one month-first; both kinds: MIXED), else ``default`` (the dataset's schema), else None."""
+@dataclass(frozen=True)
+class SlashEvidence:
+    """What a column's decided slash dates show: some are day-first (first number over 12), some month-first.
+    Evidence from parts of a column (partitions of one file) merges with ``|``."""
+
+    day_first: bool = False
+    month_first: bool = False
+
+    def __or__(self, other: SlashEvidence) -> SlashEvidence:
+        return SlashEvidence(self.day_first or other.day_first, self.month_first or other.month_first)
+
+    def order(self, default: SlashOrder | None = None) -> SlashOrder | None:
+        """Both kinds: MIXED; one kind: that order; neither: ``default`` (the dataset's schema), else None."""
+        if self.day_first and self.month_first:
+            return SlashOrder.MIXED
+        return SlashOrder.DMY if self.day_first else SlashOrder.MDY if self.month_first else default
+
+
+def slash_evidence(values: Iterable[object]) -> SlashEvidence:
+    """The day-first/month-first evidence in a column's values (each distinct date looked at once)."""
     day_first = month_first = False
-    for numbers in map(slash_numbers, {v for v in values if isinstance(v, str)}):  # each distinct date once
+    for numbers in map(slash_numbers, {v for v in values if isinstance(v, str)}):
         if numbers is not None:
             day_first |= numbers[0] > 12 >= numbers[1]
             month_first |= numbers[1] > 12 >= numbers[0]
-    if day_first and month_first:
-        return SlashOrder.MIXED
-    return SlashOrder.DMY if day_first else SlashOrder.MDY if month_first else default
+    return SlashEvidence(day_first, month_first)
+
+
+def column_order(values: Iterable[object], default: SlashOrder | None = None) -> SlashOrder | None:
+    """The order a column's undecided slash dates are read in: what its decided ones show (a first number over 12
+    is day-first, a second one month-first; both kinds: MIXED), else ``default`` (the dataset's schema), else None."""
+    return slash_evidence(values).order(default)
 
 
 @lru_cache(maxsize=CACHE_SIZE)

@@ -24,7 +24,7 @@ from pathlib import Path
 from shapely.geometry.base import BaseGeometry
 
 from geo._errors import InputError, RecordError
-from geo.io.dates import SlashOrder, column_order, normalise_date
+from geo.io.dates import SlashEvidence, SlashOrder, normalise_date, slash_evidence
 from geo.io.geometries import checked, from_geojson, is_point
 from geo.io.schemas import alias_columns, apply_aliases, date_order, source_column
 from geo.io.tables import TABLE_FORMATS, read_table, sniff_table
@@ -56,37 +56,89 @@ class RecordSet:
     path: str
     records: list[dict]
     problems: list[RecordError] = field(default_factory=list)
+    text_checks: bool = False  # the text had undecodable bytes: values are checked for them
+    id_counts: dict[str, int] = field(default_factory=dict)  # content hashes of the id-less records, and how often
 
 
 #: How much of a text input is looked at to tell a binary file, and what share of control bytes makes one.
 BINARY_SNIFF_BYTES, BINARY_CONTROL_SHARE = 8192, 0.05
 
 
-def read_records(path: str | Path, encoding: str = "utf-8", strict: bool = False, data: bytes | None = None) -> RecordSet:
+def read_records(path: str | Path, encoding: str = "utf-8", strict: bool = False, data: bytes | None = None,
+                 id_counts: dict[str, int] | None = None) -> RecordSet:  # fmt: skip
     """Read ``path`` (format from its extension; ``-`` is standard input, its format sniffed) into records;
-    ``data`` is the file's content when the caller has already read it. See the module docstring for errors."""
+    ``data`` is the file's content when the caller has already read it; ``id_counts`` the content-hash counts of the
+    files before it in one dataset (duplicate ids are numbered across the dataset). See the module docstring for errors."""
     stdin = str(path) == STDIN
     name = STDIN_NAME if stdin else str(path)
-    fmt = None if stdin else FORMATS.get(Path(path).suffix.lower())
-    if fmt is None and not stdin:
-        *known, last = FORMATS
-        raise InputError(f"{name}: unknown format {Path(path).suffix or '(no extension)'!r}; use {', '.join(known)} or {last}")
+    fmt = None if stdin else record_format(path)
     data = read_input(path) if data is None else data
-    fmt = fmt or sniff_format(data)
-    if fmt in TABLE_FORMATS:
-        features = ((props, *checked(geom)) for props, geom in read_table(name, data, fmt))
-        result, text_checks = _read_features(name, features, "column"), False
-    else:
-        text, text_checks = _decode(name, data, encoding)
-        reader = {"csv": _read_delimited, "tsv": _read_delimited, "jsonl": _read_jsonl, "geojson": _read_geojson}[fmt]
-        result = reader(name, text, "\t" if fmt == "tsv" else ",")
-    order = _date_order(result.records)
-    for rec in result.records:
-        _check_values(result, rec, order, text_checks)
-    _assign_ids(result.records)
+    result = parse_records(name, data, fmt or sniff_format(data), encoding)
+    finish_records(result, date_evidence(result.records).order(), id_counts)
     if strict and result.problems:
         raise result.problems[0]
     return result
+
+
+def record_format(path: str | Path) -> str:
+    """The record format a file name stands for (by its extension); a one-line error for any other."""
+    fmt = FORMATS.get(Path(path).suffix.lower())
+    if fmt is None:
+        *known, last = FORMATS
+        raise InputError(f"{path}: unknown format {Path(path).suffix or '(no extension)'!r}; use {', '.join(known)} or {last}")
+    return fmt
+
+
+def parse_records(name: str, data: bytes, fmt: str, encoding: str = "utf-8", line_offset: int = 0, whole: bool = True) -> RecordSet:
+    """The records of ``data`` (a whole file, or with ``whole`` False one part of it) as read, before per-field checks.
+    ``line_offset`` is added to every line number (a part that starts further down its file); a part without any
+    location is not an error by itself (its file may have them elsewhere)."""
+    if fmt in TABLE_FORMATS:
+        features = ((props, *checked(geom)) for props, geom in read_table(name, data, fmt))
+        result = _read_features(name, features, "column", line_offset, whole)
+    else:
+        text, result_text_checks = _decode(name, data, encoding)
+        if fmt in ("csv", "tsv"):
+            result = _read_delimited(name, text, "\t" if fmt == "tsv" else ",", line_offset)
+        else:
+            result = (_read_jsonl if fmt == "jsonl" else _read_geojson)(name, text, line_offset, whole)
+        result.text_checks = result_text_checks
+    return result
+
+
+def features_records(name: str, features: Iterable[tuple[dict, BaseGeometry | None]], line_offset: int = 0) -> RecordSet:
+    """Records of table rows already read (properties, geometry): one part of a Parquet file, say."""
+    return _read_features(name, ((props, *checked(geom)) for props, geom in features), "column", line_offset, whole=False)
+
+
+@dataclass(frozen=True)
+class DateEvidence:
+    """What decides the slash order of a file's date column: its decided dates, and the dataset columns it came from.
+    Evidence from the parts of one file merges with ``|`` into what the whole file shows."""
+
+    slash: SlashEvidence = SlashEvidence()
+    sources: frozenset[str] = frozenset()
+
+    def __or__(self, other: DateEvidence) -> DateEvidence:
+        return DateEvidence(self.slash | other.slash, self.sources | other.sources)
+
+    def order(self) -> SlashOrder | None:
+        """How the file's undecided slash dates read: its date column decides, else the dataset column's schema."""
+        return self.slash.order(date_order(next(iter(self.sources))) if len(self.sources) == 1 else None)
+
+
+def date_evidence(records: list[dict]) -> DateEvidence:
+    """The slash-date evidence of ``records`` (see :class:`DateEvidence`)."""
+    sources = frozenset((rec.get(ALIASED_KEY) or {}).get("date", "date") for rec in records if rec.get("date") not in (None, ""))
+    return DateEvidence(slash_evidence(rec.get("date") for rec in records), sources)
+
+
+def finish_records(result: RecordSet, order: SlashOrder | None, id_counts: dict[str, int] | None = None) -> None:
+    """Check every record's values (dates read in ``order``) and give records without an ``id`` one, numbering
+    duplicates on from ``id_counts`` (the files or parts before this one); ``result.id_counts`` counts them all."""
+    for rec in result.records:
+        _check_values(result, rec, order, result.text_checks)
+    result.id_counts = _assign_ids(result.records, id_counts)
 
 
 def read_input(path: str | Path) -> bytes:
@@ -160,8 +212,8 @@ def _problem(result: RecordSet, rec: dict, line: int, field_name: str, message: 
     rec.setdefault(PROBLEM_KEY, []).append(str(err))
 
 
-def _read_delimited(path: str, text: str, delimiter: str) -> RecordSet:
-    """CSV/TSV with a header row; line numbers are physical lines where each row starts."""
+def _read_delimited(path: str, text: str, delimiter: str, line_offset: int = 0) -> RecordSet:
+    """CSV/TSV with a header row; line numbers are physical lines where each row starts (plus ``line_offset``)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
@@ -174,7 +226,7 @@ def _read_delimited(path: str, text: str, delimiter: str) -> RecordSet:
     if not _has_location({**dict.fromkeys(header), **aliases}):
         raise InputError(f"{path}: no 'place' column, nor lat/lon (columns: {', '.join(header[:12]) or 'none'})")
     result = RecordSet(path, [])
-    line = reader.line_num + 1
+    line = reader.line_num + 1 + line_offset
     while True:
         try:
             row = next(reader)
@@ -184,10 +236,10 @@ def _read_delimited(path: str, text: str, delimiter: str) -> RecordSet:
             rec = {LINE_KEY: line, "place": None}
             result.records.append(rec)
             _problem(result, rec, line, "(row)", f"malformed CSV: {exc}")
-            line = reader.line_num + 1
+            line = reader.line_num + 1 + line_offset
             continue
         if not "".join(row).strip():
-            line = reader.line_num + 1
+            line = reader.line_num + 1 + line_offset
             continue
         cells = row if len(row) == len(header) else [*row[: len(header)], *[None] * (len(header) - len(row))]
         rec = apply_aliases(dict(zip(header, cells)), aliases)
@@ -197,7 +249,7 @@ def _read_delimited(path: str, text: str, delimiter: str) -> RecordSet:
         result.records.append(rec)
         if len(row) != len(header):
             _problem(result, rec, line, "(row)", f"{len(row)} fields where the header has {len(header)}")
-        line = reader.line_num + 1
+        line = reader.line_num + 1 + line_offset
     return result
 
 
@@ -221,13 +273,13 @@ def _has_location(rec: dict) -> bool:
     return "place" in rec or ("lat" in rec and "lon" in rec) or FOOTPRINT_KEY in rec
 
 
-def _read_jsonl(path: str, text: str, _: str) -> RecordSet:
+def _read_jsonl(path: str, text: str, line_offset: int = 0, whole: bool = True) -> RecordSet:
     """JSON Lines: one object per line; blank lines skipped; bad lines kept and reported."""
     result = RecordSet(path, [])
     seen_place = False
     # JSON Lines end lines with "\n" only: str.splitlines would also break at U+2028, U+0085 or a lone CR, which JSON
     # strings may hold unescaped.
-    for line_no, line in enumerate(text.split("\n"), 1):
+    for line_no, line in enumerate(text.split("\n"), 1 + line_offset):
         if not line.strip():
             continue
         rec: dict = {LINE_KEY: line_no}
@@ -242,12 +294,12 @@ def _read_jsonl(path: str, text: str, _: str) -> RecordSet:
             rec["place"] = None
             _problem(result, rec, line_no, "(json)", f"invalid JSON: {exc}")
         result.records.append(rec)
-    if result.records and not seen_place:
+    if whole and result.records and not seen_place:
         raise InputError(f"{path}: no 'place' field, nor lat/lon, in any record")
     return result
 
 
-def _read_geojson(path: str, text: str, _: str) -> RecordSet:
+def _read_geojson(path: str, text: str, line_offset: int = 0, whole: bool = True) -> RecordSet:
     """GeoJSON FeatureCollection: properties become the record; a Point geometry gives lat/lon."""
     try:
         doc = json.loads(text)
@@ -256,7 +308,7 @@ def _read_geojson(path: str, text: str, _: str) -> RecordSet:
     features = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(features, list):
         raise InputError(f"{path}: not a GeoJSON FeatureCollection")
-    return _read_features(path, (_geojson_feature(feature) for feature in features), "property")
+    return _read_features(path, (_geojson_feature(feature) for feature in features), "property", line_offset, whole)
 
 
 def _geojson_feature(feature: object) -> tuple[dict, BaseGeometry | None, str | None]:
@@ -266,11 +318,12 @@ def _geojson_feature(feature: object) -> tuple[dict, BaseGeometry | None, str | 
     return dict(feature.get("properties") or {}), *from_geojson(feature.get("geometry"))
 
 
-def _read_features(path: str, features: Iterable[tuple[dict, BaseGeometry | None, str | None]], kind: str) -> RecordSet:
+def _read_features(path: str, features: Iterable[tuple[dict, BaseGeometry | None, str | None]], kind: str, line_offset: int = 0,
+                   whole: bool = True) -> RecordSet:  # fmt: skip
     """Records from features (properties, checked geometry, problem): a Point gives lat/lon unless the properties do,
     any other geometry is the footprint; an unusable geometry is reported (field ``geometry``) and the record kept."""
     result = RecordSet(path, [])
-    for number, (props, geom, problem) in enumerate(features, 1):
+    for number, (props, geom, problem) in enumerate(features, 1 + line_offset):
         rec = {**_known_keys(props), LINE_KEY: number}
         if problem:
             _problem(result, rec, number, "geometry", problem)
@@ -279,7 +332,7 @@ def _read_features(path: str, features: Iterable[tuple[dict, BaseGeometry | None
         elif geom is not None and _blank(rec.get("lat")) and _blank(rec.get("lon")):
             rec["lon"], rec["lat"] = geom.x, geom.y
         result.records.append(rec)
-    if result.records and not any(map(_has_location, result.records)):
+    if whole and result.records and not any(map(_has_location, result.records)):
         raise InputError(f"{path}: no 'place' {kind}, nor lat/lon or a geometry, in any feature")
     return result
 
@@ -335,12 +388,6 @@ def _swapped_hint(key: str, lat: object, lon: object) -> str:
     return " (are lat and lon swapped?)" if key == "lat" and abs(lat_f) <= 180 and abs(lon_f) <= 90 else ""
 
 
-def _date_order(records: list[dict]) -> SlashOrder | None:
-    """How the file's undecided slash dates read: its date column decides, else the dataset column's schema."""
-    sources = {(rec.get(ALIASED_KEY) or {}).get("date", "date") for rec in records if rec.get("date") not in (None, "")}
-    return column_order((rec.get("date") for rec in records), date_order(sources.pop()) if len(sources) == 1 else None)
-
-
 def _check_date(result: RecordSet, rec: dict, line: int, order: SlashOrder | None) -> None:
     """``date`` normalised to ISO (kept as written under src_ where that differs); a date that cannot be read is
     reported and the record kept undated."""
@@ -370,9 +417,15 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _assign_ids(records: list[dict]) -> None:
-    """Give records without an ``id`` a stable one: a hash of their content (duplicates numbered)."""
-    seen: dict[str, int] = {}
+def has_location(records: list[dict]) -> bool:
+    """True when any of ``records`` can be put on a map (a file with none is unusable)."""
+    return any(map(_has_location, records))
+
+
+def _assign_ids(records: list[dict], counts: dict[str, int] | None = None) -> dict[str, int]:
+    """Give records without an ``id`` a stable one: a hash of their content (duplicates numbered, counting on from
+    ``counts``); returns the counts of the hashes seen."""
+    seen: dict[str, int] = dict(counts or {})
     for rec in records:
         if not _blank(rec.get("id")):
             rec["id"] = str(rec["id"]).strip()
@@ -381,3 +434,4 @@ def _assign_ids(records: list[dict]) -> None:
         digest = hashlib.sha1(json.dumps(content, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:12]
         seen[digest] = seen.get(digest, 0) + 1
         rec["id"] = f"rec-{digest}" + (f"-{seen[digest]}" if seen[digest] > 1 else "")
+    return seen
