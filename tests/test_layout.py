@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "geo"
 
 #: Stages in pipeline order: a module may import its own stage and earlier ones only.
-STAGES = {"core": 0, "io": 1, "gazetteer": 1, "layers": 2, "spatial": 3, "geocoding": 4, "extract": 5, "maps": 5, "pipeline": 6, "cli": 7}
+STAGES = {"core": 0, "io": 1, "gazetteer": 1, "layers": 2, "spatial": 3, "geocoding": 4, "extract": 5, "maps": 5, "pipeline": 6, "scale": 7, "cli": 8, "__main__": 9}
 #: Imports that go against the order, each with its reason.
 ALLOWED_BACKWARD = {
     ("geo.layers.build", "geo.spatial.geodesy"): "the offline layer build measures border lengths geodesically",

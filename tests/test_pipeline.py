@@ -76,9 +76,9 @@ def test_query_spec_checks(spec, message):
                                   ("query", "{src}", "--within-km", "50")])  # fmt: skip
 def test_commands_that_need_no_gazetteer_never_load_it(tmp_path, monkeypatch, args):
     """Records with coordinates (and the layers command) need only the layers: the gazetteer is never read."""
-    import geo.gazetteer.cache as gazetteer_cache
     from click.testing import CliRunner
 
+    import geo.gazetteer.cache as gazetteer_cache
     from geo.cli.main import cli
 
     def forbidden(*a, **k):

@@ -57,7 +57,7 @@ def _list_records(frame, to_stderr: bool) -> None:
 
 
 @click.command(name="map")
-@click.argument("input_path", metavar="[INPUT]", required=False, type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("input_path", metavar="[INPUT]", required=False, type=click.Path(dir_okay=True, allow_dash=True))
 @output_opt(default="maps_out/incidents.html")
 @click.option("--title", default=None, help="Map title (default: from the input file name).")
 @map_border_opt

@@ -18,10 +18,11 @@ SUFFIX_FORMATS = {".geojson": "geojson", ".json": "geojson", ".jsonl": "jsonl", 
 
 
 
-def output_opt(default: str | None = None, required: bool = False):
-    """``-o/--output`` (a command that always writes a file gives its default, or requires it)."""
+def output_opt(default: str | None = None, required: bool = False, dataset: bool = False):
+    """``-o/--output`` (a command that always writes a file gives its default, or requires it; ``dataset``: it may
+    name a folder, the partitioned GeoParquet output of ``--engine dask``)."""
     return click.option("-o", "--output", default=default, show_default=default is not None, required=required,
-                        type=click.Path(dir_okay=False, allow_dash=True),
+                        type=click.Path(dir_okay=dataset, allow_dash=True),
                         help="Output file ('-' for standard output); its extension gives the format unless --format says.")  # fmt: skip
 
 
@@ -48,7 +49,35 @@ def reading_options(command):
     return command
 
 
-input_arg = click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False, allow_dash=True))
+#: INPUT: a file, '-', or a folder or glob pattern of files (a partitioned dataset: :mod:`geo.io.dataset`).
+input_arg = click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=True, allow_dash=True))
+
+
+def engine_options(command):
+    """``--engine``, ``--scheduler`` and ``--workers``: where the work runs (:mod:`geo.scale.engine`)."""
+    from geo.scale import AUTO_DASK_BYTES, ENGINES
+
+    options = (
+        click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
+                     help=f"single: this process; dask: partitions on a dask cluster, written as a partitioned GeoParquet "
+                          f"folder (-o); auto: dask from {AUTO_DASK_BYTES >> 30} GiB of input or with --scheduler."),
+        click.option("--scheduler", metavar="ADDRESS", help="A running dask scheduler (tcp://host:8786) to run on; "
+                     "default: a local cluster of worker processes."),
+        click.option("--workers", type=click.IntRange(1), help="Worker processes of the local dask cluster (default: one per core)."),
+    )  # fmt: skip
+    for option in options:
+        command = option(command)
+    return command
+
+
+def dataset_output(output: str | None, fmt: str | None) -> str:
+    """The folder the dask engine writes its partitioned GeoParquet to: ``-o`` without a suffix or ending in .parquet."""
+    if output in (None, "-"):
+        raise click.UsageError("--engine dask writes a partitioned GeoParquet folder: give -o FOLDER (or FOLDER.parquet)")
+    suffix = Path(output).suffix.lower()
+    if (fmt not in (None, "parquet")) or (suffix and SUFFIX_FORMATS.get(suffix) != "parquet"):
+        raise click.UsageError(f"--engine dask writes GeoParquet: -o {output} asks for {fmt or suffix}; use a folder name or .parquet")
+    return output
 
 
 def format_opt(*choices: str):

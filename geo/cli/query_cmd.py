@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from geo.cli.options import border_opt, format_opt, input_arg, output_format, output_opt, raw_csv_opt, reading_options
+from geo.cli.options import border_opt, dataset_output, engine_options, format_opt, input_arg, output_format, output_opt, raw_csv_opt, reading_options
 from geo.cli.report import problem_reporter
 
 FORMATS = ("table", "csv", "geojson", "jsonl", "gpkg", "parquet")
@@ -38,16 +38,27 @@ def _date(ctx, param, value):
 @click.option("--max-prec", type=click.IntRange(1, 7), help="Keep incidents at least this precise (UCDP where_prec).")
 @format_opt(*FORMATS)
 @raw_csv_opt
-@output_opt()
+@output_opt(dataset=True)
+@engine_options
 @reading_options
 def query(input_path, within_km, border_sel, certain_only, near_place, radius_km, in_region, since, until, types, max_prec, fmt, raw_csv, output,
-          strict, encoding, gazetteers, quiet) -> None:  # fmt: skip
-    """Filter INPUT (raw or already geocoded records; '-' for stdin); all filters combine with AND."""
+          engine, scheduler, workers, strict, encoding, gazetteers, quiet) -> None:  # fmt: skip
+    """Filter INPUT (raw or already geocoded records, a file, a folder or glob of them; '-' for stdin); all filters combine with AND."""
     from geo.pipeline import QuerySpec, load_incidents, query_incidents
+    from geo.scale.engine import choose_engine
 
-    kind = output_format(output, fmt, "table", FORMATS)
     spec = QuerySpec(within_km, border_sel, certain_only, near_place, radius_km, in_region, since, until, tuple(types), max_prec)
     spec.check()
+    if choose_engine(engine, input_path, scheduler) == "dask":
+        from geo.cli.scale_run import query_on_dask
+
+        if output in (None, "-") and fmt not in (None, "table"):
+            raise click.UsageError(f"--engine dask writes --format {fmt} as a partitioned GeoParquet folder: give -o FOLDER")
+        query_on_dask(input_path, dataset_output(output, fmt) if output not in (None, "-") else None, spec, quiet=quiet,
+                      show_table=lambda frame: click.echo(_table(frame)), encoding=encoding, strict=strict, gazetteers=gazetteers,
+                      border=border_sel, scheduler=scheduler, workers=workers)  # fmt: skip
+        return
+    kind = output_format(output, fmt, "table", FORMATS)
     incidents = load_incidents(input_path, encoding=encoding, strict=strict, gazetteers=gazetteers, border=border_sel, measure=False,
                                progress=not quiet, report=problem_reporter(quiet))  # fmt: skip
     result = query_incidents(incidents, spec)

@@ -40,9 +40,14 @@ class QueryResult:
     def footer(self, total: int) -> str:
         """One line that accounts for every record: matches, the rest that do not match, and the exclusions by reason
         (records a filter cannot judge, such as country-level ones for a distance); the three add up to ``total``."""
-        parts = ", ".join(f"{n} {why}" for why, n in sorted(self.excluded.items()))
-        rest = total - len(self.frame) - sum(self.excluded.values())
-        return f"{len(self.frame)} of {total} records match, {rest} do not" + (f"; excluded: {parts}" if parts else "")
+        return match_footer(len(self.frame), total, self.excluded)
+
+
+def match_footer(matched: int, total: int, excluded: Counter) -> str:
+    """"M of N records match, R do not; excluded: ..." (the three add up to ``total``)."""
+    parts = ", ".join(f"{n} {why}" for why, n in sorted(excluded.items()))
+    rest = total - matched - sum(excluded.values())
+    return f"{matched} of {total} records match, {rest} do not" + (f"; excluded: {parts}" if parts else "")
 
 
 def check_radius(value: float, name: str = "radius") -> float:
