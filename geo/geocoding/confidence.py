@@ -10,8 +10,8 @@ Three things can make an answer wrong, and confidence is the product of the chan
   "Katerynivka"). The expected number of unseen namesakes within the scope the hints narrow the
   answer to (the region, the country, or the world) is estimated from the name's frequency in the
   country (absolute discounting: a name seen once is rarer than one in N), the number of small places
-  in that scope and the country's completeness (see :class:`Completeness`); a city's bare name means the
-  city, so the risk applies to places under CITY_POP.
+  in that scope and the country's completeness (see :class:`Completeness`), and weighed by size: unseen
+  namesakes are villages, and a city's bare name means the city far more often than a village's.
 
 Admin-1 units and countries come from complete layers: only the first two apply to them.
 """
@@ -29,11 +29,13 @@ from geo.geocoding.lookup import Candidate
 
 #: Population under which a place counts as a village or small town (the places a gazetteer misses).
 SMALL_POP = 10_000
-#: A place this populous is what its bare name means: village namesakes the gazetteer lacks do not compete with a city.
-CITY_POP = 100_000
-#: Unseen settlements per seen small place assumed at least (a gazetteer of 500+ places holds at most about half of a
-#: rural region's settlements; ../shared/DATA.md: a third of the Donbas villages in UCDP records are missing).
-MIN_UNSEEN_PER_SEEN = 1.0
+#: Typical population of a settlement the gazetteer lacks (cities500 keeps places of 500+ inhabitants; the unseen ones
+#: are smaller or have no population in GeoNames).
+UNSEEN_POP = 1_000
+#: Unseen settlements per seen small place assumed at least. Ukraine, which the village/town ratio below rates as
+#: complete, has about 29,000 settlements and 5,488 places in cities500 (4,949 small): 4.7 unseen per seen small place.
+#: ../shared/DATA.md: a third of the Donbas villages named in UCDP records are missing.
+MIN_UNSEEN_PER_SEEN = 5.0
 #: Share of places with 500-2,000 inhabitants to those with 2,000-8,000 in a country the gazetteer covers well;
 #: a country far below it has lost its villages (GeoNames lacks their populations) and more are unseen.
 COMPLETE_SMALL_TO_TOWN = 2.0
@@ -42,6 +44,8 @@ NAME_DISCOUNT = 0.75
 #: Softmax temperature over candidate scores: importance adds 0.4/6.5 per tenfold population, so 0.03 makes a
 #: namesake about eight times likelier per tenfold size (news names places about in proportion to their size).
 TEMPERATURE = 0.03
+#: The same size prior as a power of population (about 0.89: eight times per tenfold).
+POP_EXPONENT = 0.4 / 6.5 / TEMPERATURE / math.log(10)
 #: Chance that a name matched this way denotes the place (no misspelling, no other place's old name).
 MATCH_RELIABILITY = {"primary": 1.0, "alternate": 0.9, "variant": 0.85, "inflected": 0.8, "fuzzy": 0.6}
 #: Further factor for a misspelling-like match with nothing in the record to support it.
@@ -106,7 +110,7 @@ def seen_share(best: Candidate, rivals: Sequence[Candidate]) -> float:
 def unseen_namesakes(best: Candidate, scope: str, stats: Completeness, iso2: str, region_key: str, in_country: int,
                      in_world: int) -> float:  # fmt: skip
     """Expected number of places the gazetteer lacks that bear the name, within ``scope`` ("region", "country" or
-    "world"); none for a city (see CITY_POP)."""
+    "world"), each weighed by how often it would be named instead of the answer (see :func:`unseen_weight`)."""
     places = stats.places.get(iso2, 0)
     if best.source != "gazetteer" or not places:
         return 0.0
@@ -116,7 +120,13 @@ def unseen_namesakes(best: Candidate, scope: str, stats: Completeness, iso2: str
     else:
         small = stats.small_in_region.get(region_key, 0) if scope == "region" else stats.small.get(iso2, 0)
         expected = r * small * max(in_country - NAME_DISCOUNT, 0.0) / places
-    return 0.0 if best.population >= CITY_POP else expected
+    return expected * unseen_weight(best.population)
+
+
+def unseen_weight(population: int) -> float:
+    """How often a typical unseen settlement is named relative to the answer (a place of ``population``), by the
+    same size prior the candidates' softmax uses: a town of 34,000 outweighs a village namesake about 20 to 1."""
+    return 1.0 if population <= UNSEEN_POP else (UNSEEN_POP / population) ** POP_EXPONENT
 
 
 def confidence(best: Candidate, rivals: Sequence[Candidate], *, kind: str, unseen: float, supported: bool) -> float:
