@@ -124,3 +124,41 @@ def test_a_country_footprint_names_the_border_it_shares_most(layers):
     kaz = layers.countries[layers.countries["iso3"] == "KAZ"][["geometry"]]
     out = border_distance(kaz).iloc[0]
     assert out["border_km"] == 0.0 and out["border"] == "KAZ-RUS"  # not a neighbour's border touching at a tripoint
+
+
+def _brute_force_km(index, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Geodesic km to the closest chord-space point over every segment of the index, all in float64: the answer
+    incmap's KD-tree search and float32 ranking must reproduce."""
+    from geo.spatial.geodesy import wgs84
+    from geo.spatial.proximity import _to_geodetic, ecef
+
+    p = ecef(lon, lat)
+    w = p[:, None, :] - index.xyz[None, :, :]
+    t = np.clip(np.einsum("ijk,jk->ij", w, index.seg_ab) * index.seg_inv_len2, 0.0, 1.0)
+    j = np.argmin(np.linalg.norm(w - t[..., None] * index.seg_ab[None, :, :], axis=2), axis=1)
+    rows = np.arange(len(p))
+    q = index.xyz[j] + t[rows, j][:, None] * index.seg_ab[j]
+    qlon, qlat, _ = _to_geodetic().transform(q[:, 0], q[:, 1], q[:, 2])
+    return wgs84().inv(lon, lat, qlon, qlat)[2] / 1000.0
+
+
+def test_points_a_centimetre_to_ten_kilometres_from_the_border_find_the_nearest_segment_exactly(layers):
+    """The float32 ranking and its float64 retry near the border, and the thread pool, give the float64 answer."""
+    import geo.spatial.proximity as proximity
+
+    index = border_index("KAZ-KGZ")
+    rng = np.random.default_rng(7)
+    at = rng.choice(len(index), 300)
+    scale = np.repeat([1e-7, 1e-5, 1e-3, 1e-1], 75)  # degrees off a border vertex: 1 cm .. 10 km
+    lon, lat = index.lon[at] + rng.normal(0, 1, 300) * scale, index.lat[at] + rng.normal(0, 1, 300) * scale
+    truth = _brute_force_km(index, lon, lat)
+    chunk, threads = proximity.CHUNK, proximity.THREADS
+    try:
+        proximity.CHUNK = 50
+        answers = []
+        for proximity.THREADS in (1, 2):
+            answers.append(index.nearest(lon, lat)[0])
+    finally:
+        proximity.CHUNK, proximity.THREADS = chunk, threads
+    np.testing.assert_array_equal(answers[0], answers[1])
+    np.testing.assert_allclose(answers[0], truth, rtol=1e-9, atol=1e-9)  # km: a micrometre

@@ -7,8 +7,10 @@ Method (exact, and fast for millions of points):
 2. For each query point the k nearest vertices are taken, k growing until every vertex that
    could end the nearest segment is included (a proof by the triangle inequality: a segment's
    nearer end is within half its length of any of its points).
-3. The nearest point on those segments is found in chord space and its exact geodesic distance
-   is computed with ``pyproj.Geod.inv``.
+3. The nearest point on those segments is found in chord space (segments ranked in float32, again
+   in float64 for points within a kilometre of the border) and its exact geodesic distance is
+   computed with ``pyproj.Geod.inv``. Chunks of points run on a thread per core (the KD-tree, numpy
+   and PROJ release the GIL).
 Footprints that are lines or polygons get the minimum (``border_km``) and maximum
 (``border_km_max``) over their boundary and interior samples, refined near the border in an
 azimuthal-equidistant projection centred on the nearest border point.
@@ -16,6 +18,8 @@ azimuthal-equidistant projection centred on the nearest border point.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -33,11 +37,15 @@ from geo.spatial.geodesy import M_PER_KM, aeqd, wgs84
 #: Densification step (degrees) of border lines: segments are short enough to be straight anywhere.
 MAX_STEP_DEG = 0.02
 #: Vertices fetched per point at first; doubled for points whose answer is not yet proven.
-FIRST_K = 8
+FIRST_K = 10
 #: KD-tree leaf size: larger leaves suit k-nearest queries of 8+ neighbours (measured 1.5x faster than 16).
-KD_LEAFSIZE = 64
+KD_LEAFSIZE = 128
 #: Points processed per chunk (bounds memory: ~ CHUNK * k * 2 segments).
-CHUNK = 100_000
+CHUNK = 25_000
+#: Points nearer than this (metres, chord) to the border have their segments ranked again in float64.
+FLOAT32_FLOOR_M = 1000.0
+#: Threads that process chunks at once (one per core).
+THREADS = os.cpu_count() or 1
 #: Sampling step (degrees) of footprint boundaries and interiors for min/max distances.
 FOOTPRINT_STEP_DEG = 0.05
 #: Below this border distance (km) a footprint's minimum is refined in a local AEQD projection.
@@ -86,8 +94,15 @@ class BorderIndex:
         self.label = np.concatenate(labels)
         self.xyz = ecef(self.lon, self.lat)
         starts = np.flatnonzero(self.seg_ok)
-        self.half_max_seg = float(np.linalg.norm(self.xyz[starts + 1] - self.xyz[starts], axis=1).max()) / 2 if len(starts) else 0.0
+        # Segment i runs from vertex i along seg_ab[i]; a part's last vertex starts none (zero vector: the vertex itself).
+        self.seg_ab = np.zeros_like(self.xyz)
+        self.seg_ab[starts] = self.xyz[starts + 1] - self.xyz[starts]
+        length2 = np.einsum("ij,ij->i", self.seg_ab, self.seg_ab)
+        self.seg_inv_len2 = np.divide(1.0, length2, out=np.zeros_like(length2), where=length2 > 0)
+        self.half_max_seg = float(np.sqrt(length2.max())) / 2 if len(starts) else 0.0
+        self.seg_ab32, self.seg_inv_len2_32 = self.seg_ab.astype(np.float32), self.seg_inv_len2.astype(np.float32)
         self.tree = cKDTree(self.xyz, leafsize=KD_LEAFSIZE)
+        _to_geodetic(), wgs84()  # PROJ objects are made once per process, with the index rather than the first query
         self.lines = borders.geometry.values
         self.line_tree = shapely.STRtree(self.lines)
 
@@ -97,12 +112,22 @@ class BorderIndex:
     def nearest(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(distance km, border label index, nearest lon, nearest lat) for each point."""
         lon, lat = np.asarray(lon, float).ravel(), np.asarray(lat, float).ravel()
-        order = np.lexsort((np.floor(lat * 2), np.floor(lon * 2)))  # spatially coherent queries run faster
+        cells = np.floor(lon * 2).astype(np.int64) * 1024 + np.floor(lat * 2 + 180).astype(np.int64)  # half-degree cells
+        order = np.argsort(cells, kind="stable")  # spatially coherent queries run faster
         out = [np.empty(len(lon)), np.empty(len(lon), dtype=np.int64), np.empty(len(lon)), np.empty(len(lon))]
-        for start in range(0, len(lon), CHUNK):
-            part = order[start : start + CHUNK]
+        parts = [order[start : start + CHUNK] for start in range(0, len(lon), CHUNK)]
+
+        def run(part: np.ndarray) -> None:
             for target, values in zip(out, self._nearest_chunk(lon[part], lat[part])):
                 target[part] = values
+
+        threads = min(THREADS, len(parts))
+        if threads <= 1:
+            for part in parts:
+                run(part)
+        else:  # numpy, scipy's KD-tree and PROJ release the GIL: chunks run on every core
+            with ThreadPoolExecutor(threads) as pool:
+                list(pool.map(run, parts))
         return out[0], out[1], out[2], out[3]
 
     def _nearest_chunk(self, lon: np.ndarray, lat: np.ndarray):
@@ -115,7 +140,7 @@ class BorderIndex:
         todo = np.arange(n)
         k, seen = min(FIRST_K, len(self)), 0
         while len(todo):
-            dist, idx = self.tree.query(p[todo], k=k, workers=-1)
+            dist, idx = self.tree.query(p[todo], k=k)
             dist, idx = dist.reshape(len(todo), -1), idx.reshape(len(todo), -1)
             q, d, seg = self._closest_on_segments(p[todo], idx[:, seen:])  # earlier vertices were already tried
             better = d < best_d[todo]
@@ -128,21 +153,32 @@ class BorderIndex:
         return metres / M_PER_KM, self.label[best_seg], qlon, qlat
 
     def _closest_on_segments(self, p: np.ndarray, idx: np.ndarray):
-        """Closest point (chord space) on the segments that start or end at the given vertices."""
-        starts = np.concatenate([idx, idx - 1], axis=1)
-        starts = np.clip(starts, 0, len(self) - 1)
-        valid = self.seg_ok[starts]
-        starts = np.where(valid, starts, idx[:, :1])  # invalid slots repeat a vertex (a zero-length "segment")
-        ends = np.where(valid, starts + 1, starts)
-        a, b = self.xyz[starts], self.xyz[ends]
-        ab = b - a
-        denom = np.einsum("ijk,ijk->ij", ab, ab)
-        t = np.where(denom > 0, np.einsum("ijk,ijk->ij", p[:, None, :] - a, ab) / np.where(denom > 0, denom, 1), 0.0)
-        q = a + np.clip(t, 0, 1)[..., None] * ab
-        d = np.linalg.norm(q - p[:, None, :], axis=2)
-        j = np.argmin(d, axis=1)
+        """Closest point (chord space) on the segments that start or end at the given vertices.
+
+        The segments are ranked in float32 (half the memory traffic; about 0.1 mm of error at 2 km), points nearer
+        than FLOAT32_FLOOR_M to their best segment are ranked again in float64, and the chosen point is built in float64."""
+        starts = np.concatenate([idx, np.maximum(idx - 1, 0)], axis=1)
+        j, t = _rank_segments(p, self.xyz, starts, self.seg_ab32, self.seg_inv_len2_32, np.float32)
         rows = np.arange(len(p))
-        return q[rows, j], d[rows, j], starts[rows, j]
+        q = self.xyz[starts[rows, j]] + t[:, None] * self.seg_ab[starts[rows, j]]
+        d = np.linalg.norm(q - p, axis=1)
+        near = np.flatnonzero(d < FLOAT32_FLOOR_M)
+        if len(near):
+            j[near], t[near] = _rank_segments(p[near], self.xyz, starts[near], self.seg_ab, self.seg_inv_len2, np.float64)
+            q[near] = self.xyz[starts[near, j[near]]] + t[near, None] * self.seg_ab[starts[near, j[near]]]
+            d[near] = np.linalg.norm(q[near] - p[near], axis=1)
+        return q, d, starts[rows, j]
+
+
+def _rank_segments(p: np.ndarray, xyz: np.ndarray, starts: np.ndarray, seg_ab: np.ndarray, seg_inv_len2: np.ndarray, dtype):
+    """For each point, the index (into its row of ``starts``) of its nearest segment and the parameter t of the closest
+    point on it: w = p - a, t = clip(w.ab / |ab|^2, 0, 1), squared distance |w - t ab|^2 (no cancellation near a border)."""
+    w = (p[:, None, :] - xyz[starts]).astype(dtype, copy=False)
+    ab = seg_ab[starts]
+    t = np.clip(np.einsum("ijk,ijk->ij", w, ab) * seg_inv_len2[starts], 0.0, 1.0)
+    r = w - t[..., None] * ab
+    j = np.argmin(np.einsum("ijk,ijk->ij", r, r), axis=1)
+    return j, t[np.arange(len(p)), j].astype(np.float64)
 
 
 @dataclass(frozen=True)
