@@ -121,6 +121,12 @@ def test_a_city_with_its_region_is_certain(geocoder):
         assert resolve(geocoder, name, region="West Kazakhstan").confidence >= 0.88
 
 
+def test_a_capital_named_alone_is_a_clear_choice_among_known_namesakes(geocoder):
+    res = resolve(geocoder, "Washington")
+    assert res.status == "resolved" and res.gazetteer_id == "geonames:4140963"  # the capital, not one of its namesakes
+    assert res.choice >= 0.9 and res.confidence <= res.choice  # unseen namesakes lower confidence, not the choice
+
+
 def test_a_village_namesake_weighs_less_the_larger_the_answer():
     from geo.geocoding.confidence import UNSEEN_POP, unseen_weight
 

@@ -55,11 +55,19 @@ def resolve_mentions(mentions: list[Mention], geocoder: Geocoder) -> list[Placed
                 evidence = evidence.merged(part)
         evidence.text_points = evidence.text_points[:MAX_EVIDENCE_POINTS]
         toponym = _resolve(mention, resolver, evidence, mention.query)
+        if _sure_choice(first[key]) and toponym.gazetteer_id != first[key].gazetteer_id:
+            evidence, toponym = Context(), first[key]  # the article's places may raise confidence, not overturn a clear choice
         place = toponym if mention.place_query == mention.query else _resolve(mention, resolver, evidence, mention.place_query)
         final[key] = Placed(toponym, place)
     out = [final[_key(m)] for m in mentions]
     _same_kind_in_lists(mentions, out, resolver)
     return out
+
+
+def _sure_choice(res: Resolution) -> bool:
+    """The name's known candidates leave no real doubt on their own ("Washington": the capital, whatever small
+    Washingtons the gazetteer lacks, and whatever Washington lies near the article's other places)."""
+    return res.status == "resolved" and (res.choice or 0.0) >= SURE_WITHOUT_CONTEXT
 
 
 def _same_kind_in_lists(mentions: list[Mention], placed: list[Placed], resolver) -> None:

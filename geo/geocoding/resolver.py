@@ -73,6 +73,9 @@ class Resolution:
     reason: str | None = None
     approximate: bool = False
     uncertainty_km: float | None = None  # known in advance for admin-1 units and countries (cached)
+    #: The chance that no other place the gazetteer or layers hold is meant (confidence without the risk of namesakes
+    #: missing from the gazetteer): how sure the choice among known candidates is, which context can only change.
+    choice: float | None = None
     ranking: list[RankedName] = field(default_factory=list, repr=False)  # filled by ``explain`` only
 
 
@@ -261,7 +264,7 @@ class PlaceResolver:
                               candidates=alternatives)  # fmt: skip
         rival = self._rival(cands)
         ambiguous = rival is not None and rival.score >= best.score - AMBIGUITY_MARGIN
-        conf, supported = self._confidence(best, cands, ctx, everyone)
+        conf, supported, choice = self._confidence(best, cands, ctx, everyone)
         if best.fuzzy and not supported:
             if ctx.has_evidence():  # a far-flung snap: the record names places, none of them near this spelling
                 return Resolution("unresolved", reason=f"no {_short(name)!r} near the places the record names; the closest spelling, "
@@ -276,10 +279,12 @@ class PlaceResolver:
             conf, alternatives, reason=("; ".join(best.why + ([] if supported or not best.fuzzy else ["a misspelling's neighbour, nothing in the record supports it"]))),
             approximate=reading.kind in (Kind.AREA, Kind.NEAR, Kind.DISTRICT) and best.source == "gazetteer",
             uncertainty_km=self.lookup.unit_uncertainty(best.source, best.row) if best.source in ("admin1", "country") else None,
+            choice=choice,
         )  # fmt: skip
 
-    def _confidence(self, best: Candidate, cands: list[Candidate], ctx: Context, everyone: list[Candidate] | None = None) -> tuple[float, bool]:
-        """(confidence, whether the record supports the answer): see :mod:`geo.geocoding.confidence`. ``cands`` are the
+    def _confidence(self, best: Candidate, cands: list[Candidate], ctx: Context, everyone: list[Candidate] | None = None) -> tuple[float, bool, float]:
+        """(confidence, whether the record supports the answer, the same without unseen namesakes): see
+        :mod:`geo.geocoding.confidence`. ``cands`` are the
         candidates the hints leave, ``everyone`` all the places the name matched (namesakes count wherever they are)."""
         scope = support_scope(best, ctx)
         rivals = [c for c in cands[1:] if not _same_place(best, c)]
@@ -292,7 +297,8 @@ class PlaceResolver:
                                       in_country, len(namesakes))  # fmt: skip
         kind = match_kind(best, best.fuzzy)
         supported = scope != "world"
-        return confidence(best, rivals, kind=kind, unseen=unseen, supported=supported), supported
+        return (confidence(best, rivals, kind=kind, unseen=unseen, supported=supported), supported,
+                confidence(best, rivals, kind=kind, unseen=0.0, supported=supported))  # fmt: skip
 
     def _rival(self, cands: list[Candidate]) -> Candidate | None:
         """The best candidate after the first that denotes another location."""
