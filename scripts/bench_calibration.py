@@ -165,6 +165,18 @@ def reliability(results: list[tuple[float, bool, str]]) -> list[str]:
     return lines
 
 
+def by_country(queries: list[Query], results: list[tuple[float, bool, str]], least: int = 100) -> str:
+    """Share right among answers of confidence >= 0.9, per country with at least ``least`` of them (worst first):
+    a good total can hide one country where the gazetteer is thin."""
+    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for q, (conf, right, _) in zip(queries, results):
+        if conf >= 0.9:
+            tally[q.country][0] += 1
+            tally[q.country][1] += right
+    rows = sorted(((r / n, c, n) for c, (n, r) in tally.items() if n >= least))
+    return "confidence >= 0.9 by country: " + ", ".join(f"{c} {share:.1%} of {n:,}" for share, c, n in rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--hints", default="region,country,none", help="hint levels to run (region, country, none)")
@@ -218,6 +230,7 @@ def main() -> None:
             print(f"  {part:>16}: {len(rs)} places, right {sum(r[1] for r in rs) / max(1, len(rs)):.3f}, "
                   f"confidence >= 0.9 and wrong: {sum(1 for r in rs if r[0] >= 0.9 and not r[1])}")  # fmt: skip
         print("\n".join("  " + line for line in reliability(results)))
+        print("  " + by_country(queries, results))
         for q, props in wrong[: args.show]:
             print(f"  confident and wrong: {q.name!r} ({q.how}, {q.region}, {'held out' if q.held_out else 'kept'}) -> {props['matched_name']} "
                   f"[{props['gazetteer_id']}] {props['status']} conf {props['confidence']} prec {props['where_prec']}: {props['reason']}")  # fmt: skip
