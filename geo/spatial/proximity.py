@@ -102,7 +102,7 @@ class BorderIndex:
         self.half_max_seg = float(np.sqrt(length2.max())) / 2 if len(starts) else 0.0
         self.seg_ab32, self.seg_inv_len2_32 = self.seg_ab.astype(np.float32), self.seg_inv_len2.astype(np.float32)
         self.tree = cKDTree(self.xyz, leafsize=KD_LEAFSIZE)
-        _to_geodetic(), wgs84()  # PROJ objects are made once per process, with the index rather than the first query
+        _to_geodetic(), wgs84()  # PROJ set-up with the index, not on the first query (worker threads add their own context)
         self.lines = borders.geometry.values
         self.line_tree = shapely.STRtree(self.lines)
 
@@ -159,27 +159,27 @@ class BorderIndex:
         The segments are ranked in float32 (half the memory traffic; about 0.1 mm of error at 2 km), points nearer
         than FLOAT32_FLOOR_M to their best segment are ranked again in float64, and the chosen point is built in float64."""
         starts = np.concatenate([idx, np.maximum(idx - 1, 0)], axis=1)
-        j, t = _rank_segments(p, self.xyz, starts, self.seg_ab32, self.seg_inv_len2_32, np.float32)
-        rows = np.arange(len(p))
-        q = self.xyz[starts[rows, j]] + t[:, None] * self.seg_ab[starts[rows, j]]
-        d = np.linalg.norm(q - p, axis=1)
-        near = np.flatnonzero(d < FLOAT32_FLOOR_M)
+        j, t, d2 = _rank_segments(p, self.xyz, starts, self.seg_ab32, self.seg_inv_len2_32, np.float32)
+        near = np.flatnonzero(d2 < FLOAT32_FLOOR_M**2)
         if len(near):
-            j[near], t[near] = _rank_segments(p[near], self.xyz, starts[near], self.seg_ab, self.seg_inv_len2, np.float64)
-            q[near] = self.xyz[starts[near, j[near]]] + t[near, None] * self.seg_ab[starts[near, j[near]]]
-            d[near] = np.linalg.norm(q[near] - p[near], axis=1)
-        return q, d, starts[rows, j]
+            j[near], t[near], _ = _rank_segments(p[near], self.xyz, starts[near], self.seg_ab, self.seg_inv_len2, np.float64)
+        best = starts[np.arange(len(p)), j]
+        q = self.xyz[best] + t[:, None] * self.seg_ab[best]
+        return q, np.linalg.norm(q - p, axis=1), best
 
 
 def _rank_segments(p: np.ndarray, xyz: np.ndarray, starts: np.ndarray, seg_ab: np.ndarray, seg_inv_len2: np.ndarray, dtype):
-    """For each point, the index (into its row of ``starts``) of its nearest segment and the parameter t of the closest
-    point on it: w = p - a, t = clip(w.ab / |ab|^2, 0, 1), squared distance |w - t ab|^2 (no cancellation near a border)."""
+    """For each point, the index (into its row of ``starts``) of its nearest segment, the parameter t of the closest
+    point on it and its squared distance: w = p - a, t = clip(w.ab / |ab|^2, 0, 1), |w - t ab|^2 (no cancellation near
+    a border)."""
     w = (p[:, None, :] - xyz[starts]).astype(dtype, copy=False)
     ab = seg_ab[starts]
     t = np.clip(np.einsum("ijk,ijk->ij", w, ab) * seg_inv_len2[starts], 0.0, 1.0)
     r = w - t[..., None] * ab
-    j = np.argmin(np.einsum("ijk,ijk->ij", r, r), axis=1)
-    return j, t[np.arange(len(p)), j].astype(np.float64)
+    d2 = np.einsum("ijk,ijk->ij", r, r)
+    j = np.argmin(d2, axis=1)
+    rows = np.arange(len(p))
+    return j, t[rows, j].astype(np.float64), d2[rows, j]
 
 
 @dataclass(frozen=True)
