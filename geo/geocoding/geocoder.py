@@ -80,11 +80,12 @@ class Geocoder:
         output differs), and the record itself is not changed."""
         props = {k: v for k, v in record.items() if not k.startswith("_")}
         has_point = _is_number(record.get("lat")) and _is_number(record.get("lon"))
+        if has_point and point is None:
+            point = Point(float(record["lon"]), float(record["lat"]))
         if record.get(FOOTPRINT_KEY) is not None:
-            point = Point(float(record["lon"]), float(record["lat"])) if has_point else None
             res = self.given_footprint(record[FOOTPRINT_KEY], given_precision(record), record.get("place"), point)
         elif has_point:
-            res = self.given(float(record["lon"]), float(record["lat"]), given_precision(record), record.get("place"), point)
+            res = self.given(point, given_precision(record), record.get("place"))
         else:
             res = self.resolve(record.get("place") if isinstance(record.get("place"), str) else "", record)
         problems = record.get(PROBLEM_KEY) or []
@@ -100,12 +101,12 @@ class Geocoder:
         props.update(out)
         return props, res.geometry
 
-    def given(self, lon: float, lat: float, prec: int | None, place: object = None, point: Point | None = None) -> Resolution:
+    def given(self, pt: Point, prec: int | None, place: object = None) -> Resolution:
         """Coordinates from the input, drawn at the precision the input states (ACLED geo_precision, UCDP where_prec).
 
         A dataset's region-level event sits on the region's centroid: it becomes the region's polygon, not a pin
         that looks exact; "near" becomes the 25 km circle, a district a 40 km circle, a country its polygon."""
-        pt, where = point if point is not None else Point(lon, lat), WherePrec(prec) if prec else WherePrec.EXACT
+        lon, lat, where = pt.x, pt.y, WherePrec(prec) if prec else WherePrec.EXACT
         reason = "coordinates given in the input" + (f" (location precision {int(where)}: {where.label})" if prec else "")
         res = Resolution("given", pt, pt, where, place if isinstance(place, str) else None, None, 1.0, [], reason=reason)
         if where in (WherePrec.NEAR, WherePrec.ADMIN2):
