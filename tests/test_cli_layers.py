@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from geo.cli.main import cli
-from geo.layers import load_layers
+from geo.layers.load import _load_layers
 
 
 def test_layers_prints_counts_and_sources(layers):
@@ -45,11 +45,11 @@ def test_bad_layer_file_names_file_and_rebuild_command(tmp_path, monkeypatch, la
     else:
         target.write_bytes(b"PAR1 this is not parquet")
     monkeypatch.setattr("geo.settings.LAYERS_DIR", copy)
-    load_layers.cache_clear()
+    _load_layers.cache_clear()
     try:
         result = CliRunner().invoke(cli, ["layers"])
     finally:
-        load_layers.cache_clear()
+        _load_layers.cache_clear()
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and str(target) in lines[0]

@@ -14,7 +14,7 @@ import folium
 import folium.utilities
 import pytest
 
-from geo.maps.deterministic import deterministic_ids, id_sequence
+from geo.maps.deterministic import data_fingerprint, deterministic_ids, id_sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -124,3 +124,22 @@ def test_nested_block_restores_outer_sequence():
     ids = id_sequence("outer")
     assert [a, b] == [next(ids), next(ids)]
     assert inner == next(id_sequence("inner"))
+
+
+def test_data_fingerprint_follows_values_not_objects():
+    import geopandas as gpd
+    import numpy as np
+    from shapely.geometry import Point
+
+    def frame(title: str, cands: list) -> gpd.GeoDataFrame:
+        return gpd.GeoDataFrame({"id": ["a", "b"], "title": ["".join(["x", title]), None], "n": [1.5, np.nan],
+                                 "where_prec": [1, None], "candidates": [cands, []]},  # fmt: skip
+                                geometry=[Point(1, 2), None], crs="EPSG:4326")
+
+    base = data_fingerprint(frame("y", [{"id": "g:1"}]))
+    assert base == data_fingerprint(frame("y", [{"id": "g:1"}]))  # equal values, other objects
+    assert base != data_fingerprint(frame("z", [{"id": "g:1"}]))  # one string
+    assert base != data_fingerprint(frame("y", [{"id": "g:2"}]))  # inside a list
+    moved = frame("y", [{"id": "g:1"}])
+    moved.loc[0, "geometry"] = Point(1, 2.000001)
+    assert base != data_fingerprint(moved)  # a footprint

@@ -6,8 +6,6 @@ coordinates given in the input are drawn at the precision the input states.
 
 from __future__ import annotations
 
-import math
-import numbers
 import sys
 from collections.abc import Sequence
 from functools import cached_property
@@ -21,25 +19,20 @@ from shapely.geometry.base import BaseGeometry
 from tqdm import tqdm
 
 from geo.gazetteer.index import Gazetteer
+from geo.geocoding.columns import OUTPUT_FIELDS, column_plan, input_columns
 from geo.geocoding.footprint import geodesic_circle, representative_point, uncertainty_km
+from geo.geocoding.given_points import Block, exact_point, is_number, point_blocks
 from geo.geocoding.lookup import PlaceLookup
 from geo.geocoding.resolver import PlaceResolver, Resolution
 from geo.io.precision import DISTRICT_RADIUS_KM, NEAR_RADIUS_KM, WherePrec
 from geo.io.records import ALIASED_KEY, FOOTPRINT_KEY, LINE_KEY, PROBLEM_KEY
-from geo.io.schemas import given_precision, source_column
+from geo.io.schemas import given_precision
 from geo.layers.load import Layers, load_layers
-from geo.spatial.proximity import COLUMNS as BORDER_COLUMNS
 
 __all__ = ["OUTPUT_FIELDS", "Geocoder", "Resolution"]
 
 #: Record counts above which geocoding shows a progress bar by default.
 PROGRESS_MIN = 2000
-#: Fields every geocoded record carries (the output contract), in order.
-OUTPUT_FIELDS = ("id", "place", "lat", "lon", "status", "reason", "where_prec", "precision", "uncertainty_km", "country", "admin1",
-                 "admin1_code", "matched_name", "gazetteer_id", "confidence", "candidates", "acled_geo_precision", "approximate",
-                 "input_line", "problems")  # fmt: skip
-#: Columns incmap adds after geocoding (border distances; the footprint): an input column of that name moves to src_<name>.
-LATER_FIELDS = (*BORDER_COLUMNS, "geometry")
 #: A given footprint's precision by its radius (km, around its representative point) when the input states none;
 #: lines are routes or areas (5), and size alone never makes a country (6).
 FOOTPRINT_PRECISION_KM = ((1.0, WherePrec.EXACT), (NEAR_RADIUS_KM, WherePrec.NEAR), (75.0, WherePrec.ADMIN2), (500.0, WherePrec.ADMIN1))
@@ -78,8 +71,7 @@ class Geocoder:
         """Output properties and footprint for one input record (``point``: its given lat/lon as a Point, when made in
         bulk). Every input value survives: a column incmap writes is kept under ``src_<name>`` (lat/lon only where the
         output differs), and the record itself is not changed."""
-        props = {k: v for k, v in record.items() if not k.startswith("_")}
-        has_point = _is_number(record.get("lat")) and _is_number(record.get("lon"))
+        has_point = is_number(record.get("lat")) and is_number(record.get("lon"))
         if has_point and point is None:
             point = Point(float(record["lon"]), float(record["lat"]))
         if record.get(FOOTPRINT_KEY) is not None:
@@ -92,14 +84,9 @@ class Geocoder:
         if res.status == "unresolved" and problems and not (isinstance(record.get("place"), str) and record["place"].strip()):
             res.reason = problems[0]
         out = {**self.output_fields(res), "input_line": record.get(LINE_KEY), "problems": "; ".join(problems) or None}
-        aliased = record.get(ALIASED_KEY) or {}
-        for name in [n for n in (*out, *LATER_FIELDS) if n in props and n not in aliased]:
-            if name in ("lat", "lon") and not (_is_number(props[name]) and props[name] != out[name]):
-                continue  # coordinates the output keeps as they are (unusable ones the reader kept under src_)
-            value = props[name] if name in out else props.pop(name)
-            props[source_column(name, props)] = value
-        props.update(out)
-        return props, res.geometry
+        moved = frozenset(n for n in ("lat", "lon") if is_number(record.get(n)) and record[n] != out[n])
+        plan = column_plan(input_columns(record), frozenset(record.get(ALIASED_KEY) or ()), moved)
+        return {column: record[origin] if kind == "in" else out[origin] for column, kind, origin in plan}, res.geometry
 
     def given(self, pt: Point, prec: int | None, place: object = None) -> Resolution:
         """Coordinates from the input, drawn at the precision the input states (ACLED geo_precision, UCDP where_prec).
@@ -165,31 +152,55 @@ class Geocoder:
         return out
 
     def geocode(self, records: Sequence[dict], progress: bool | None = None) -> gpd.GeoDataFrame:
-        """Geocode records into a GeoDataFrame (EPSG:4326), one row per record, in input order.
+        """Geocode records into a GeoDataFrame (EPSG:4326), one row per record, in input order. Records drawn at their
+        exact given coordinates are done as whole columns (:mod:`geo.geocoding.given_points`), the others one by one.
 
         ``progress`` shows a bar on stderr (default: when there are more than PROGRESS_MIN records)."""
-        rows, geoms = [], []
-        show = len(records) > PROGRESS_MIN if progress is None else progress
-        at = [i for i, r in enumerate(records) if _is_number(r.get("lat")) and _is_number(r.get("lon"))]
+        if not records:
+            return gpd.GeoDataFrame([], columns=list(OUTPUT_FIELDS), geometry=[], crs="EPSG:4326")
+        at = [i for i, r in enumerate(records) if is_number(r.get("lat")) and is_number(r.get("lon"))]
         lon, lat = np.array([float(records[i]["lon"]) for i in at]), np.array([float(records[i]["lat"]) for i in at])
-        points = dict(zip(at, shapely.points(lon, lat))) if at else {}  # made in one call: a Point apiece costs 6 us
-        with self.lookup.admin1_batch(lon.tolist(), lat.tolist()):  # their regions in one query
-            for i, record in enumerate(tqdm(records, desc="geocoding", unit=" records", file=sys.stderr, disable=not show, mininterval=1.0)):
-                props, geom = self.geocode_record(record, points.get(i))
-                rows.append(props)
-                geoms.append(geom)
-        columns = list(dict.fromkeys(k for row in rows for k in row)) if rows else list(OUTPUT_FIELDS)
-        frame = gpd.GeoDataFrame(rows, columns=columns, geometry=geoms, crs="EPSG:4326")
-        for col in ("where_prec", "acled_geo_precision"):
-            frame[col] = frame[col].astype("Int64")  # integers stay integers next to missing values
-        return frame
+        points = shapely.points(lon, lat) if at else np.empty(0, dtype=object)  # one call: a Point apiece costs 6 us
+        admin_rows = self.lookup.admin1_of(lon, lat) if at else np.empty(0, dtype=np.int64)  # their regions in one query
+        exact = np.array([exact_point(records[i]) for i in at], dtype=bool)
+        blocks = point_blocks(self.lookup, records, [at[k] for k in np.flatnonzero(exact)], points[exact], admin_rows[exact])
+        given, done = dict(zip(at, points)), {i for b in blocks for i in b.rows}
+        rest = [i for i in range(len(records)) if i not in done]
+        show = len(rest) > PROGRESS_MIN if progress is None else progress
+        singles: dict[int, tuple[dict, BaseGeometry | None]] = {}
+        with self.lookup.admin1_batch(lon[~exact].tolist(), lat[~exact].tolist(), admin_rows[~exact]):
+            for i in tqdm(rest, desc="geocoding", unit=" records", file=sys.stderr, disable=not show, mininterval=1.0):
+                singles[i] = self.geocode_record(records[i], given.get(i))
+        return _frame(len(records), blocks, singles)
 
 
-def _is_number(value: object) -> bool:
-    """A finite real number (not a bool, not NaN). Plain floats and ints first: this runs several times per record."""
-    kind = type(value)
-    if kind is float:
-        return math.isfinite(value)
-    if kind is int:
-        return True
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+def _frame(n: int, blocks: list[Block], singles: dict[int, tuple[dict, BaseGeometry | None]]) -> gpd.GeoDataFrame:
+    """One GeoDataFrame of ``n`` rows in input order from column blocks and single rows (input position -> (row dict,
+    footprint)). Columns come in order of first appearance, as in a frame made from every row's dict; a row lacking a
+    column gets NaN there, as in such a frame."""
+    firsts = sorted([(b.rows[0], list(b.columns)) for b in blocks] + [(i, list(row)) for i, (row, _) in singles.items()])
+    names = list(dict.fromkeys(c for _, columns in firsts for c in columns))
+    geometry: list = [None] * n
+    for block in blocks:
+        for i, geom in zip(block.rows, block.geometry):
+            geometry[i] = geom
+    for i, (_, geom) in singles.items():
+        geometry[i] = geom
+    data = {}
+    for name in names:
+        whole = next((b.columns[name] for b in blocks if len(b.rows) == n and name in b.columns), None)
+        if whole is not None:  # one block holds every row (its rows ascend, so they are 0..n-1)
+            data[name] = whole
+            continue
+        values = [np.nan] * n
+        for block in blocks:
+            for i, v in zip(block.rows, block.columns.get(name, ())):
+                values[i] = v
+        for i, (row, _) in singles.items():
+            if name in row:
+                values[i] = row[name]
+        data[name] = values
+    frame = gpd.GeoDataFrame(data, geometry=geometry, crs="EPSG:4326")
+    for col in ("where_prec", "acled_geo_precision"):
+        frame[col] = frame[col].astype("Int64")  # integers stay integers next to missing values
+    return frame

@@ -6,10 +6,8 @@ it does not rank them: that is :mod:`geo.geocoding.ranking`.
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -27,6 +25,8 @@ from geo.geocoding.admin_names import NameHit, country_code_lookup, name_indexes
 from geo.geocoding.footprint import representative_point, uncertainty_km
 from geo.layers.load import Layers
 
+#: Points outside every admin-1 polygon (coasts drawn at 1:10m) take the nearest unit within this many degrees (~5 km).
+COAST_SNAP_DEG = 0.05
 #: Candidates from one source considered per name (most populous first within a key).
 MAX_PER_KEY = 40
 #: Minimum rapidfuzz ratio for a fuzzy name match, and the shortest name fuzzy matching is tried on.
@@ -48,8 +48,6 @@ LOOSE_MATCH_FACTOR = 10
 ALTERNATE_QUALITY, ALTERNATE_OF_GENERIC_QUALITY, GENERIC_NAME_PLACES = 0.9, 0.7, 3
 #: Name-match quality of a district found by a stem of its name; how many gazetteer places vote on a region's unit.
 DISTRICT_QUALITY, ADMIN1_VOTERS = 0.95, 200
-#: Points per thread below which containment queries stay on one core.
-PARALLEL_MIN_POINTS = 20_000
 #: How many names' candidate lists are remembered.
 FIND_CACHE_SIZE = 20_000
 #: Every source a name is looked up in.
@@ -157,13 +155,14 @@ class PlaceLookup:
                              for n, m, a in zip(admin1["name_en"], admin1["name"], admin1["admin"])]  # fmt: skip
         self.admin1_iso3 = admin1["iso3"].to_numpy()
         self.admin1_code = admin1["iso_3166_2"].to_numpy()
-        self.admin1_geoms = admin1.geometry.values
+        self.admin1_geoms = np.asarray(admin1.geometry.values)
         self.admin1_label = [Point(lon, lat) if np.isfinite(lon) and np.isfinite(lat) else None
                              for lon, lat in zip(admin1["longitude"], admin1["latitude"])]  # fmt: skip
         self.country_iso3 = countries["iso3"].to_numpy()
         self.country_names = countries["name"].to_numpy()
         self.country_geoms = countries.geometry.values
         self.admin1_tree = shapely.STRtree(self.admin1_geoms)
+        shapely.prepare(self.admin1_geoms)  # GEOS builds each polygon's index on its first containment test
         self._sovereigns = set(self.country_codes)
         self._gaz_admin: dict[int, int] = {}
         self._footprints: dict[tuple[str, int], tuple[BaseGeometry, Point]] = {}
@@ -182,27 +181,25 @@ class PlaceLookup:
     # ------------------------------------------------------------------ containment
 
     def admin1_of(self, lons, lats) -> np.ndarray:
-        """Admin-1 row containing each point (-1 at sea); coastal points snap to a unit within ~5 km. Large batches
-        are split over the cores (GEOS releases the GIL)."""
-        points = shapely.points(np.asarray(lons, float), np.asarray(lats, float))
+        """Admin-1 row containing each point (-1 at sea); coastal points snap to the unit within ~5 km. Candidates come
+        from the tree's boxes and are tested against prepared polygons (10^5 points: 0.07 s; the tree's own "within"
+        predicate leaves the polygons unprepared and took 0.63 s)."""
+        xs, ys = np.asarray(lons, float), np.asarray(lats, float)
+        points = shapely.points(xs, ys)
         result = np.full(len(points), -1, dtype=np.int64)
-
-        def within(idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            inp, tree = self.admin1_tree.query(points[idx], predicate="within")
-            return idx[inp], tree
-
-        chunks = np.array_split(np.arange(len(points)), max(1, min(os.cpu_count() or 1, len(points) // PARALLEL_MIN_POINTS)))
-        if len(chunks) == 1:
-            found = [within(chunks[0])]
-        else:
-            with ThreadPoolExecutor(len(chunks)) as pool:
-                found = list(pool.map(within, chunks))
-        for inp, tree in found:
-            result[inp] = tree
+        inp, tree = self.admin1_tree.query(points)
+        inside = shapely.contains_xy(self.admin1_geoms[tree], xs[inp], ys[inp])
+        result[inp[inside]] = tree[inside]
         missing = np.flatnonzero(result < 0)
-        if len(missing):
-            inp, tree = self.admin1_tree.query_nearest(points[missing], max_distance=0.05, all_matches=False)
-            result[missing[inp]] = tree
+        if len(missing):  # the nearest unit within COAST_SNAP_DEG (ties: the lower row), found among prepared polygons
+            x, y, pts = xs[missing], ys[missing], points[missing]
+            inp, tree = self.admin1_tree.query(shapely.box(x - COAST_SNAP_DEG, y - COAST_SNAP_DEG, x + COAST_SNAP_DEG, y + COAST_SNAP_DEG))
+            near = shapely.dwithin(self.admin1_geoms[tree], pts[inp], COAST_SNAP_DEG)
+            inp, tree = inp[near], tree[near]
+            order = np.lexsort((tree, shapely.distance(self.admin1_geoms[tree], pts[inp]), inp))
+            inp, tree = inp[order], tree[order]
+            first = np.r_[True, inp[1:] != inp[:-1]] if len(inp) else np.zeros(0, dtype=bool)
+            result[missing[inp[first]]] = tree[first]
         return result
 
     def admin1_at(self, lon: float, lat: float) -> int:
@@ -219,11 +216,13 @@ class PlaceLookup:
         return row
 
     @contextmanager
-    def admin1_batch(self, lons: Sequence[float], lats: Sequence[float]) -> Iterator[None]:
+    def admin1_batch(self, lons: Sequence[float], lats: Sequence[float], rows: np.ndarray | None = None) -> Iterator[None]:
         """Answer :meth:`admin1_at` for these points from one vectorised query while the block runs (records that come
-        with coordinates: 10^5 one-point queries took 4.5 s, one query of 10^5 points takes a fraction of that)."""
+        with coordinates: 10^5 one-point queries took 4.5 s, one query of 10^5 points takes a fraction of that);
+        ``rows``: their units when already known."""
         if len(lons):
-            self._admin1_batch = dict(zip(zip(map(float, lons), map(float, lats)), self.admin1_of(lons, lats).tolist()))
+            found = self.admin1_of(lons, lats) if rows is None else rows
+            self._admin1_batch = dict(zip(zip(map(float, lons), map(float, lats)), found.tolist()))
         try:
             yield
         finally:

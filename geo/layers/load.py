@@ -53,10 +53,14 @@ def _read_layer(path: Path) -> gpd.GeoDataFrame:
     return frame
 
 
-@lru_cache(maxsize=4)
-def load_layers(directory: Path | None = None) -> Layers:
+def load_layers(directory: Path | str | None = None) -> Layers:
     """Load (once per process) the three layers and provenance from ``directory`` (default ``layers/``)."""
-    directory = Path(directory or settings.LAYERS_DIR)
+    return _load_layers(Path(directory or settings.LAYERS_DIR).resolve())
+
+
+@lru_cache(maxsize=4)
+def _load_layers(directory: Path) -> Layers:
+    """:func:`load_layers` for a resolved directory: one cache entry however the directory was named."""
     frames = {name: _read_layer(directory / name) for name in REQUIRED_COLUMNS}
     prov_path = directory / PROVENANCE_FILE
     try:

@@ -25,6 +25,7 @@ from branca.colormap import LinearColormap
 
 from geo.layers.load import Layers
 from geo.maps.borders import Highlight, add_highlight, choose_borders
+from geo.maps.deterministic import data_fingerprint
 from geo.maps.elements import DateFilter, FitView, IncidentCounter, SummaryBox
 from geo.maps.geometry import display_tolerance, for_display
 from geo.maps.incidents import CLUSTER_MAX, MARKERS_MAX, add_incidents, located_mask, type_names
@@ -60,9 +61,7 @@ class MapOptions:
         digest = hashlib.sha256()
         digest.update(json.dumps([list(map(str, frame.columns)), self.title, self.border, list(self.bands), self.offline]).encode())
         if len(frame):
-            values = frame.drop(columns=frame.geometry.name).astype(str)
-            digest.update(pd.util.hash_pandas_object(values, index=False).to_numpy().tobytes())
-            digest.update(b"".join(w or b"-" for w in shapely.to_wkb(np.asarray(frame.geometry.values))))
+            digest.update(data_fingerprint(frame))
         return digest.hexdigest()
 
 

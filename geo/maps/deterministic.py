@@ -24,8 +24,11 @@ from types import SimpleNamespace
 
 import branca.element
 import folium.utilities
+import numpy as np
+import pandas as pd
+import shapely
 
-__all__ = ["deterministic_ids", "id_sequence"]
+__all__ = ["data_fingerprint", "deterministic_ids", "id_sequence"]
 
 _LOCK = threading.RLock()
 
@@ -55,3 +58,25 @@ def deterministic_ids(seed: str) -> Iterator[None]:
         finally:
             element_cls._generate_id = saved_generate
             folium.utilities.uuid = saved_uuid
+
+
+def data_fingerprint(frame: pd.DataFrame) -> bytes:
+    """A digest of every value and footprint of ``frame``, column by column: the same data gives the same digest in any
+    process. Strings and numbers are hashed by pandas' vectorised hash; other values (lists, mixed) by their str()."""
+    digest = hashlib.sha256()
+    geometry = frame.geometry.name if hasattr(frame, "geometry") else None
+    for name in frame.columns:
+        if name == geometry:
+            digest.update(b"".join(w or b"-" for w in shapely.to_wkb(np.asarray(frame[name].values))))
+            continue
+        column = frame[name]
+        if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_extension_array_dtype(column.dtype):
+            digest.update(pd.util.hash_array(column.to_numpy(), categorize=False).tobytes())
+            continue
+        values = column.to_numpy(dtype=object, na_value=None)
+        try:
+            hashed = pd.util.hash_array(values, categorize=False)
+        except (TypeError, ValueError):  # lists (candidates), numbers among strings: hash their text
+            hashed = pd.util.hash_array(np.array([str(v) for v in values], dtype=object), categorize=False)
+        digest.update(hashed.tobytes())
+    return digest.digest()

@@ -1,0 +1,108 @@
+"""Records that come with exact coordinates (a dataset export's usual row), geocoded as whole columns.
+
+Such a row's output depends only on its point and the admin-1 unit around it, so a block of them is filled column by
+column from one containment query instead of a dict per record (10^5 rows: about 2.5 s one by one). The columns follow
+the same :func:`~geo.geocoding.columns.column_plan` as :meth:`Geocoder.geocode_record`; a test compares the two.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from geo.geocoding.columns import column_plan, input_columns
+from geo.geocoding.lookup import PlaceLookup
+from geo.io.precision import WherePrec
+from geo.io.records import ALIASED_KEY, FOOTPRINT_KEY, LINE_KEY, PROBLEM_KEY
+from geo.io.schemas import given_precision
+
+#: Reason written for a given point without and with the input's own precision code.
+REASON = "coordinates given in the input"
+REASON_EXACT = f"{REASON} (location precision {int(WherePrec.EXACT)}: {WherePrec.EXACT.label})"
+
+
+@dataclass
+class Block:
+    """Rows sharing one column plan: their input positions (ascending), output columns in order, footprints."""
+
+    rows: list[int] = field(default_factory=list)
+    columns: dict[str, list] = field(default_factory=dict)
+    geometry: list = field(default_factory=list)
+
+
+def is_number(value: object) -> bool:
+    """A finite real number (not a bool, not NaN). Plain floats and ints first: this runs several times per record."""
+    kind = type(value)
+    if kind is float:
+        return math.isfinite(value)
+    if kind is int:
+        return True
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def exact_point(record: dict) -> bool:
+    """Whether a record with usable lat/lon is drawn as that exact point: no footprint, no coarser precision code."""
+    return record.get(FOOTPRINT_KEY) is None and given_precision(record) in (None, int(WherePrec.EXACT))
+
+
+def point_blocks(lookup: PlaceLookup, records: Sequence[dict], rows: Sequence[int], points: np.ndarray,
+                 admin_rows: np.ndarray) -> list[Block]:  # fmt: skip
+    """Output blocks for ``records[rows]`` (exact points ``points`` in admin-1 units ``admin_rows``), one per plan."""
+    lat = [round(float(records[i]["lat"]), 6) for i in rows]  # the output's coordinates, as one record's are rounded
+    lon = [round(float(records[i]["lon"]), 6) for i in rows]
+    columns_of: dict[tuple, tuple[str, ...]] = {}  # the record's keys -> its input columns (one shape per file, mostly)
+    blocks: dict[tuple, tuple[Block, list[int]]] = {}
+    for k, i in enumerate(rows):
+        record = records[i]
+        keys = tuple(record)
+        columns = columns_of.get(keys)
+        if columns is None:
+            columns = columns_of[keys] = input_columns(record)
+        moved = frozenset(n for n, v in (("lat", lat[k]), ("lon", lon[k])) if record[n] != v)
+        key = (columns, frozenset(record.get(ALIASED_KEY) or ()), moved)
+        entry = blocks.get(key)
+        if entry is None:
+            entry = blocks[key] = (Block(), [])
+        entry[0].rows.append(i)
+        entry[1].append(k)
+    out = []
+    for (columns, aliased, moved), (block, positions) in blocks.items():
+        mine = [records[i] for i in block.rows]
+        written = _written(lookup, mine, admin_rows[positions])
+        written["lat"], written["lon"] = [lat[k] for k in positions], [lon[k] for k in positions]
+        for column, kind, origin in column_plan(columns, aliased, moved):
+            block.columns[column] = [r[origin] for r in mine] if kind == "in" else written[origin]
+        block.geometry = list(points[positions])
+        out.append(block)
+    return out
+
+
+def _written(lookup: PlaceLookup, records: list[dict], admin_rows: np.ndarray) -> dict[str, list]:
+    """The fields geocoding writes, as columns, for records drawn at their given exact points (lat/lon: the caller's)."""
+    n, rows = len(records), admin_rows.tolist()
+    names, iso3, codes = lookup.admin1_names, lookup.admin1_iso3, lookup.admin1_code
+    places = [r.get("place") for r in records]
+    return {
+        "lat": [],
+        "lon": [],
+        "status": ["given"] * n,
+        "reason": [REASON if given_precision(r) is None else REASON_EXACT for r in records],
+        "where_prec": [int(WherePrec.EXACT)] * n,
+        "precision": [WherePrec.EXACT.label] * n,
+        "uncertainty_km": [0.0] * n,
+        "country": [str(iso3[r]) or None if r >= 0 else None for r in rows],
+        "admin1": [names[r] if r >= 0 else None for r in rows],
+        "admin1_code": [codes[r] if r >= 0 and isinstance(codes[r], str) else None for r in rows],
+        "matched_name": [p if isinstance(p, str) else None for p in places],
+        "gazetteer_id": [None] * n,
+        "confidence": [1.0] * n,
+        "candidates": [[] for _ in range(n)],
+        "acled_geo_precision": [WherePrec.EXACT.acled] * n,
+        "approximate": [False] * n,
+        "input_line": [r.get(LINE_KEY) for r in records],
+        "problems": ["; ".join(r.get(PROBLEM_KEY) or ()) or None for r in records],
+    }

@@ -1,0 +1,84 @@
+"""Records with exact given coordinates are geocoded as whole columns: the frame must equal one built record by record."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from geo.geocoding.columns import column_plan
+from geo.io.records import read_records
+
+
+def _one_by_one(geocoder, records: list[dict]) -> gpd.GeoDataFrame:
+    """The frame as incmap built it before column blocks: each record's dict, columns in order of first appearance."""
+    rows, geoms = zip(*(geocoder.geocode_record(r) for r in records))
+    columns = list(dict.fromkeys(k for row in rows for k in row))
+    frame = gpd.GeoDataFrame(list(rows), columns=columns, geometry=list(geoms), crs="EPSG:4326")
+    for col in ("where_prec", "acled_geo_precision"):
+        frame[col] = frame[col].astype("Int64")
+    return frame
+
+
+def _assert_same(geocoder, records: list[dict]) -> gpd.GeoDataFrame:
+    fast, slow = geocoder.geocode(records, progress=False), _one_by_one(geocoder, records)
+    assert list(fast.columns) == list(slow.columns)
+    pd.testing.assert_frame_equal(fast.drop(columns="geometry"), slow.drop(columns="geometry"))
+    assert bool(np.all(shapely.equals_exact(fast.geometry.values, slow.geometry.values, 0) | (fast.geometry.isna() & slow.geometry.isna())))
+    return fast
+
+
+def test_csv_mix_equals_record_by_record(geocoder, tmp_path):
+    path = tmp_path / "mix.csv"
+    path.write_text(
+        "id,place,lat,lon,where_prec,country,status,border_km,src_lat,note\n"
+        "a,,51.2333,51.3667,,x,s,1,q,plain exact point\n"
+        "b,Oral,51.2333,51.3667,1,x,s,1,q,stated exact\n"
+        "c,,51.23331234567,51.3667,,x,s,1,q,more than six decimals\n"
+        "d,Aksay,51.17,53.0,2,x,s,1,q,near: a circle\n"
+        "e,Uralsk,,,,,,,,resolved by name\n"
+        "f,,45.0,30.0,,,,,,at sea\n"
+        "g,,95.0,30.0,,,,,,latitude out of range\n"
+        "h,,,,,,,,,nothing to go on\n"
+        "i,Kaluga,54.5,36.27,4,,,,,a region\n",
+        encoding="utf-8",
+    )
+    records = read_records(path).records
+    frame = _assert_same(geocoder, records)
+    assert frame["src_lat"].tolist()[:3] == ["q", "q", "q"]  # the input's own src_lat stays
+    assert frame.loc[2, "src_src_lat"] == pytest.approx(51.23331234567) and frame.loc[2, "lat"] == 51.233312
+    assert frame.loc[0, "src_country"] == "x" and frame.loc[0, "country"] == "KAZ" and frame.loc[0, "status"] == "given"
+    assert pd.isna(frame.loc[5, "country"]) and pd.isna(frame.loc[5, "admin1"]) and frame.loc[5, "status"] == "given"  # Black Sea
+    assert (frame.loc[:1, "where_prec"] == 1).all() and frame.loc[3, "where_prec"] == 2
+
+
+def test_jsonl_records_of_different_shapes(geocoder, tmp_path):
+    path = tmp_path / "mix.jsonl"
+    path.write_text(
+        '{"id": 1, "lat": 43.25, "lon": 76.95, "title": "<b>x</b>"}\n'
+        '{"id": 2, "lat": 43.25, "lon": 76.95, "geo_precision": 1, "extra": [1, 2]}\n'
+        '{"id": 3, "place": "Almaty", "confidence": 7}\n'
+        '{"id": 4, "lat": 43, "lon": 77, "title": "integer coordinates"}\n'
+        '{"id": 5, "lat": 43.25, "lon": 76.95, "geometry": "kept under src_geometry"}\n',
+        encoding="utf-8",
+    )
+    frame = _assert_same(geocoder, read_records(path).records)
+    assert frame.loc[4, "src_geometry"] == "kept under src_geometry" and frame.loc[2, "src_confidence"] == 7
+
+
+def test_many_rows_one_block(geocoder):
+    rng = np.random.default_rng(3)
+    records = [{"id": f"r{i}", "lat": round(float(y), 5), "lon": round(float(x), 5), "_line": i + 2}
+               for i, (x, y) in enumerate(zip(rng.uniform(45, 90, 3000), rng.uniform(39, 56, 3000)))]  # fmt: skip
+    frame = _assert_same(geocoder, records)
+    assert frame["country"].notna().mean() > 0.9 and set(frame["status"]) == {"given"}
+
+
+def test_plan_moves_input_columns_incmap_writes():
+    plan = column_plan(("id", "lat", "lon", "country", "border_km"), frozenset(), frozenset({"lat"}))
+    names = [c for c, _, _ in plan]
+    assert names[:5] == ["id", "lat", "lon", "country", "src_lat"]  # later fields move out of the way
+    assert ("src_border_km", "in", "border_km") in plan and ("country", "out", "country") in plan
+    assert ("src_country", "in", "country") in plan and ("lat", "out", "lat") in plan
