@@ -401,3 +401,18 @@ def test_record_text_is_never_a_jinja_template(layers):
         page = map_html(frame, layers, options)  # 3,000 "{{" once overflowed Jinja's parser
         assert re.findall(r"Q\w+Q49Q", page) == [] and "looploop" not in page
         assert "QtitleQ&#123;&#123; 7*7 &#125;&#125;Q" in page  # shown as written
+
+
+def test_outputs_kept_as_text_give_the_page_branca_would(layers, monkeypatch):
+    """Rendered outputs are kept as text instead of compiled again (a speed-up): the page must be byte for byte what
+    branca's own rendering gives, line ends and trailing newlines included, for hostile record text too."""
+    from contextlib import nullcontext
+
+    import geo.maps.page as page_module
+
+    records = [*bundled_records(), {"id": "crlf", "place": "Aktau", "title": "one\r\ntwo\rthree\n", "description": "{{ 7*7 }}\n"}]
+    frame = geocoded(records)
+    ours = [map_html(frame, layers, MapOptions(offline=offline)) for offline in (False, True)]
+    monkeypatch.setattr(page_module, "outputs_as_text", nullcontext)
+    theirs = [map_html(frame, layers, MapOptions(offline=offline)) for offline in (False, True)]
+    assert ours == theirs

@@ -7,6 +7,7 @@ footprint is possibly within the widest band (``border`` and ``border_km`` from 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import folium
@@ -84,8 +85,10 @@ def add_highlight(fmap: folium.Map, borders: gpd.GeoDataFrame, extent: shapely.P
         return
     chosen = select_borders(borders, ",".join(highlight.pairs))
     line = shapely.union_all(chosen.geometry.values)
-    for i, km in enumerate(sorted(bands, reverse=True)):
-        band = shapely.intersection(geodesic_buffer(line, km), extent)
+    widths = sorted(bands, reverse=True)
+    with ThreadPoolExecutor(len(widths)) as pool:  # GEOS buffers release the GIL: the bands are built side by side
+        areas = list(pool.map(lambda km: shapely.intersection(geodesic_buffer(line, km), extent), widths))
+    for i, (km, band) in enumerate(zip(widths, areas)):
         colour = BAND_COLOURS[min(len(BAND_COLOURS) - 1, len(bands) - 1 - i)]
         folium.GeoJson(shapely.geometry.mapping(for_display(band, 0.0)), name=f"Within {km:g} km of {highlight.names}",
                        style_function=lambda _, c=colour: {"color": c, "weight": 0.5, "fillColor": c, "fillOpacity": 0.25}).add_to(fmap)  # fmt: skip

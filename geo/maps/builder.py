@@ -27,7 +27,7 @@ from geo.layers.load import Layers
 from geo.maps.borders import Highlight, add_highlight, choose_borders
 from geo.maps.deterministic import data_fingerprint
 from geo.maps.elements import DateFilter, FitView, IncidentCounter, SummaryBox
-from geo.maps.geometry import display_tolerance, for_display
+from geo.maps.geometry import clipped_for_display, display_tolerance
 from geo.maps.incidents import CLUSTER_MAX, MARKERS_MAX, add_incidents, located_mask, type_names
 from geo.maps.popup import texts
 from geo.maps.search import PlaceSearch, search_entries
@@ -93,7 +93,7 @@ def _view(frame: gpd.GeoDataFrame, extent) -> list[list[float]]:
 def _clip(frame: gpd.GeoDataFrame, extent: shapely.Polygon) -> gpd.GeoDataFrame:
     """Rows intersecting the extent, clipped and simplified for display (coarser for wider views)."""
     part = frame[frame.intersects(extent)].copy()
-    shown = for_display(np.asarray(part.geometry.intersection(extent).values), display_tolerance(extent))
+    shown = clipped_for_display(np.asarray(part.geometry.values), extent, display_tolerance(extent))
     part["geometry"] = gpd.GeoSeries(shown, index=part.index, crs=part.crs)
     return part[~part.geometry.is_empty]
 

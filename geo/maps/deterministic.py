@@ -75,8 +75,8 @@ def data_fingerprint(frame: pd.DataFrame) -> bytes:
             continue
         values = column.to_numpy(dtype=object, na_value=None)
         try:
-            hashed = pd.util.hash_array(values, categorize=False)
+            hashed = pd.util.hash_array(values)
         except (TypeError, ValueError):  # lists (candidates), numbers among strings: hash their text
-            hashed = pd.util.hash_array(np.array([str(v) for v in values], dtype=object), categorize=False)
+            hashed = pd.util.hash_array(np.array([str(v) for v in values], dtype=object))
         digest.update(hashed.tobytes())
     return digest.digest()

@@ -6,6 +6,9 @@ every vertex of a 1:10m boundary would make pages several times larger and no sh
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import shapely
 
@@ -15,6 +18,8 @@ DISPLAY_TOLERANCE_DEG = 0.01
 DISPLAY_DETAIL = 4000
 #: Decimals kept in displayed coordinates (1e-5 degree is about a metre).
 DISPLAY_DECIMALS = 5
+#: Geometries per thread below which clipping for display stays on one core.
+PARALLEL_MIN_SHAPES = 64
 
 
 def display_tolerance(extent: shapely.Polygon) -> float:
@@ -27,3 +32,18 @@ def for_display(geoms, tolerance: float):
     """Geometries (one or an array) simplified to ``tolerance`` and rounded to ``DISPLAY_DECIMALS``."""
     simplified = shapely.simplify(geoms, tolerance, preserve_topology=True)
     return shapely.transform(simplified, lambda xy: np.round(xy, DISPLAY_DECIMALS))
+
+
+def clipped_for_display(geoms: np.ndarray, extent: shapely.Polygon, tolerance: float) -> np.ndarray:
+    """Geometries cut to the rectangle ``extent`` (``clip_by_rect``: no overlay needed for a box) and made
+    :func:`for_display`; spread over the cores for many shapes (GEOS releases the GIL)."""
+    bounds = extent.bounds
+
+    def run(part: np.ndarray) -> np.ndarray:
+        return for_display(shapely.clip_by_rect(part, *bounds), tolerance)
+
+    chunks = min(os.cpu_count() or 1, len(geoms) // PARALLEL_MIN_SHAPES)
+    if chunks <= 1:
+        return run(geoms)
+    with ThreadPoolExecutor(chunks) as pool:
+        return np.concatenate(list(pool.map(run, np.array_split(geoms, chunks))))

@@ -16,12 +16,13 @@ from geo.io.atomic import write_text
 from geo.layers.load import Layers
 from geo.maps.builder import MapOptions, build_map
 from geo.maps.deterministic import deterministic_ids
+from geo.maps.inert import outputs_as_text
 
 
 def map_html(frame: gpd.GeoDataFrame, layers: Layers, options: MapOptions | None = None) -> str:
     """The whole HTML page, deterministic for the same input and options; inlined when offline."""
     options = options or MapOptions()
-    with deterministic_ids(options.seed(frame)):
+    with deterministic_ids(options.seed(frame)), outputs_as_text():
         page = build_map(frame, layers, options).get_root().render()
     if options.offline:
         from geo.maps.offline import inline_assets
