@@ -162,3 +162,32 @@ def test_points_a_centimetre_to_ten_kilometres_from_the_border_find_the_nearest_
         proximity.CHUNK, proximity.THREADS = chunk, threads
     np.testing.assert_array_equal(answers[0], answers[1])
     np.testing.assert_allclose(answers[0], truth, rtol=1e-9, atol=1e-9)  # km: a micrometre
+
+
+def test_far_points_find_the_nearest_segment_exactly(layers):
+    """Points up to 2,000 km from a border are proven with the Pythagorean bound (a segment's nearer end is within
+    sqrt(d^2 + (L/2)^2)), which stops far sooner than the triangle bound: the answer must still be the brute force's."""
+    index = border_index("KAZ-KGZ")
+    rng = np.random.default_rng(11)
+    lon, lat = rng.uniform(40, 110, 400), rng.uniform(25, 65, 400)
+    truth = _brute_force_km(index, lon, lat)
+    assert truth.max() > 1500 and np.median(truth) > 300  # mostly far from the border
+    np.testing.assert_allclose(index.nearest(lon, lat)[0], truth, rtol=1e-9, atol=1e-9)
+
+
+def test_search_goes_past_a_cluster_of_vertices_to_the_segment_it_hides():
+    """A point faces the middle of a long segment (its ends ~1.4 km away) while a tight arc of vertices of another
+    line sits ~1.3 km away: the k nearest vertices are all the arc's, so only the proof bound makes the search go on
+    to the long segment, ~1.1 km away."""
+    import geopandas as gpd
+    from shapely.geometry import LineString
+
+    from geo.spatial.proximity import BorderIndex
+
+    angles = np.radians(np.linspace(60, 120, 40))
+    arc = LineString(np.column_stack([10.01 + 0.012 * np.cos(angles), 0.01 + 0.012 * np.sin(angles)]))
+    borders = gpd.GeoDataFrame({"pair": ["AAA-BBB", "CCC-DDD"]}, geometry=[LineString([(10.0, 0.0), (10.02, 0.0)]), arc], crs="EPSG:4326")
+    index = BorderIndex(borders)
+    d, label, qlon, qlat = index.nearest([10.01], [0.01])
+    assert index.pairs[int(label[0])] == "AAA-BBB" and abs(qlon[0] - 10.01) < 1e-6 and abs(qlat[0]) < 1e-6
+    assert d[0] == pytest.approx(_brute_force_km(index, np.array([10.01]), np.array([0.01]))[0], abs=1e-9)

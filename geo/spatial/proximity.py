@@ -5,8 +5,11 @@ Method (exact, and fast for millions of points):
    Natural Earth draws them) and put in a KD-tree in Earth-centred (ECEF) coordinates, where
    straight-line (chord) distance ranks points as the geodesic does.
 2. For each query point the k nearest vertices are taken, k growing until every vertex that
-   could end the nearest segment is included (a proof by the triangle inequality: a segment's
-   nearer end is within half its length of any of its points).
+   could end the nearest segment is included. The proof: a segment of length L at distance d
+   has an end within sqrt(d^2 + (L/2)^2) of the point (Pythagoras on its foot point), so once
+   the k-th vertex is farther than sqrt(best^2 + (L_max/2)^2) no unseen segment can beat the
+   best one. (The triangle-inequality bound, best + L_max/2, is the same near a border but far
+   looser hundreds of km away, where it cost far points several rounds of k doubling.)
 3. The nearest point on those segments is found in chord space (segments ranked in float32, again
    in float64 for points within a kilometre of the border) and its exact geodesic distance is
    computed with ``pyproj.Geod.inv``. Chunks of points run on a thread per core (the KD-tree, numpy
@@ -37,7 +40,7 @@ from geo.spatial.geodesy import M_PER_KM, aeqd, wgs84
 #: Densification step (degrees) of border lines: segments are short enough to be straight anywhere.
 MAX_STEP_DEG = 0.02
 #: Vertices fetched per point at first; doubled for points whose answer is not yet proven.
-FIRST_K = 10
+FIRST_K = 8
 #: KD-tree leaf size: larger leaves suit k-nearest queries of 8+ neighbours (64-128 measured best; 16 is 1.3x slower).
 KD_LEAFSIZE = 128
 #: Points processed per chunk (bounds memory: ~ CHUNK * k * 2 segments).
@@ -146,7 +149,7 @@ class BorderIndex:
             q, d, seg = self._closest_on_segments(p[todo], idx[:, seen:])  # earlier vertices were already tried
             better = d < best_d[todo]
             best_q[todo[better]], best_d[todo[better]], best_seg[todo[better]] = q[better], d[better], seg[better]
-            proven = (dist[:, -1] > best_d[todo] + self.half_max_seg) | (k >= len(self))
+            proven = (dist[:, -1] ** 2 > best_d[todo] ** 2 + self.half_max_seg**2) | (k >= len(self))  # see step 2 above
             todo = todo[~proven]
             k, seen = min(k * 2, len(self)), k
         qlon, qlat, _ = _to_geodetic().transform(best_q[:, 0], best_q[:, 1], best_q[:, 2])
