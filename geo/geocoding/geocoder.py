@@ -33,6 +33,9 @@ __all__ = ["OUTPUT_FIELDS", "Geocoder", "Resolution"]
 
 #: Record counts above which geocoding shows a progress bar by default.
 PROGRESS_MIN = 2000
+#: Records geocoded one by one are taken in chunks of this many, their place names' lookups made in bulk first (the chunk
+#: stays within the phrase parser's cache); below PREFETCH_MIN records a bulk pass saves nothing.
+PREFETCH_CHUNK, PREFETCH_MIN = 10_000, 50
 #: A given footprint's precision by its radius (km, around its representative point) when the input states none;
 #: lines are routes or areas (5), and size alone never makes a country (6).
 FOOTPRINT_PRECISION_KM = ((1.0, WherePrec.EXACT), (NEAR_RADIUS_KM, WherePrec.NEAR), (75.0, WherePrec.ADMIN2), (500.0, WherePrec.ADMIN1))
@@ -168,9 +171,15 @@ class Geocoder:
         rest = [i for i in range(len(records)) if i not in done]
         show = len(rest) > PROGRESS_MIN if progress is None else progress
         singles: dict[int, tuple[dict, BaseGeometry | None]] = {}
-        with self.lookup.admin1_batch(lon[~exact].tolist(), lat[~exact].tolist(), admin_rows[~exact]):
-            for i in tqdm(rest, desc="geocoding", unit=" records", file=sys.stderr, disable=not show, mininterval=1.0):
-                singles[i] = self.geocode_record(records[i], given.get(i))
+        with self.lookup.admin1_batch(lon[~exact].tolist(), lat[~exact].tolist(), admin_rows[~exact]), \
+                tqdm(total=len(rest), desc="geocoding", unit=" records", file=sys.stderr, disable=not show, mininterval=1.0) as bar:
+            for start in range(0, len(rest), PREFETCH_CHUNK):
+                chunk = rest[start : start + PREFETCH_CHUNK]
+                if len(chunk) >= PREFETCH_MIN:  # their names' lookups made in bulk first
+                    self.resolver.prefetch(records[i].get("place") for i in chunk if i not in given and records[i].get(FOOTPRINT_KEY) is None)
+                for i in chunk:
+                    singles[i] = self.geocode_record(records[i], given.get(i))
+                bar.update(len(chunk))
         return _frame(len(records), blocks, singles)
 
 
@@ -186,19 +195,19 @@ def _frame(n: int, blocks: list[Block], singles: dict[int, tuple[dict, BaseGeome
             geometry[i] = geom
     for i, (_, geom) in singles.items():
         geometry[i] = geom
+    slots: list[dict] = [{}] * n  # each position's row dict (empty where a block holds the row)
+    for i, (row, _) in singles.items():
+        slots[i] = row
     data = {}
     for name in names:
         whole = next((b.columns[name] for b in blocks if len(b.rows) == n and name in b.columns), None)
         if whole is not None:  # one block holds every row (its rows ascend, so they are 0..n-1)
             data[name] = whole
             continue
-        values = [np.nan] * n
+        values = [row.get(name, np.nan) for row in slots] if singles else [np.nan] * n
         for block in blocks:
             for i, v in zip(block.rows, block.columns.get(name, ())):
                 values[i] = v
-        for i, (row, _) in singles.items():
-            if name in row:
-                values[i] = row[name]
         data[name] = values
     frame = gpd.GeoDataFrame(data, geometry=geometry, crs="EPSG:4326")
     for col in ("where_prec", "acled_geo_precision"):

@@ -8,7 +8,7 @@ uncertainty, confidence and the alternatives. ``explain`` also returns the ranki
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -93,6 +93,12 @@ class PlaceResolver:
     def candidates(self, folded: str, ctx: Context, sources: Sequence[str] = ALL_SOURCES) -> list[Candidate]:
         """Every place ``folded`` may name, scored in context, best first."""
         return rank(self.lookup.find(folded, sources), ctx)
+
+    def prefetch(self, places: Iterable[object]) -> None:
+        """Ready the lookups resolving ``places`` will make, in bulk (see :meth:`PlaceLookup.prefetch`)."""
+        names = [name for place in dict.fromkeys(p for p in places if isinstance(p, str)) for reading in _readings(place)
+                 for name in reading.names]  # fmt: skip
+        self.lookup.prefetch(names)
 
     # ------------------------------------------------------------------ resolution
 
