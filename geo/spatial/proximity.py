@@ -31,7 +31,6 @@ import numpy as np
 import pandas as pd
 import shapely
 from pyproj import Transformer
-from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
 from geo._errors import IncmapError
@@ -104,6 +103,8 @@ class BorderIndex:
         self.seg_inv_len2 = np.divide(1.0, length2, out=np.zeros_like(length2), where=length2 > 0)
         self.half_max_seg = float(np.sqrt(length2.max())) / 2 if len(starts) else 0.0
         self.seg_ab32, self.seg_inv_len2_32 = self.seg_ab.astype(np.float32), self.seg_inv_len2.astype(np.float32)
+        from scipy.spatial import cKDTree  # here, not at import: geocoding alone (incmap locate) never needs scipy
+
         self.tree = cKDTree(self.xyz, leafsize=KD_LEAFSIZE)
         _to_geodetic(), wgs84()  # PROJ set-up with the index, not on the first query (worker threads add their own context)
         self.lines = borders.geometry.values
