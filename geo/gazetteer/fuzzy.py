@@ -4,14 +4,22 @@ Scanning ~800,000 gazetteer keys per misspelt name costs milliseconds; a ratio o
 ``cutoff`` is impossible between strings whose lengths differ by more than a bound, so only keys
 of the same first letter and a compatible length are scored. The price, documented: a typo in
 the first letter is not found by fuzzy matching (variant keys still catch systematic spellings).
+
+:class:`SortedKeysFuzzyIndex` gives the same matches over the gazetteer's sorted, memory-mapped keys
+and decodes only the (first letter, length) buckets that queries reach, so a process that never
+matches fuzzily never turns the ~800,000 keys into Python strings.
 """
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Iterable
 
+import numpy as np
 from rapidfuzz import fuzz, process
+
+from geo.gazetteer.strings import StringColumn
 
 
 class FuzzyIndex:
@@ -24,6 +32,10 @@ class FuzzyIndex:
                 self.buckets.setdefault((key[0], len(key)), []).append(key)
         self._pools: dict[tuple[str, int, float], list[str]] = {}
 
+    def _bucket(self, first: str, size: int) -> list[str]:
+        """Keys of this first letter and length, in index order."""
+        return self.buckets.get((first, size), [])
+
     def _pool(self, first: str, length: int, cutoff: float) -> list[str]:
         """Keys that can reach ``cutoff`` with a query of this first letter and length (cached)."""
         key = (first, length, cutoff)
@@ -33,7 +45,7 @@ class FuzzyIndex:
             slack = math.floor((1 - c) * 2 * length / c) if c > 0 else length
             pool: list[str] = []
             for size in range(max(1, length - slack), length + slack + 1):
-                pool += self.buckets.get((first, size), [])
+                pool += self._bucket(first, size)
             self._pools[key] = pool
         return self._pools[key]
 
@@ -43,3 +55,33 @@ class FuzzyIndex:
             return []
         pool = self._pool(query[0], len(query), cutoff)
         return [(key, score) for key, score, _ in process.extract(query, pool, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)]
+
+
+class SortedKeysFuzzyIndex(FuzzyIndex):
+    """:class:`FuzzyIndex` over sorted ASCII keys (folded names) in a StringColumn, decoding buckets on first use.
+
+    Keys of one first letter are a contiguous run of the sorted column and a key's byte length is its length
+    (fold() writes only ASCII), so a bucket is found from the offsets alone; it lists its keys in sorted order,
+    as the eager index does, so both give the same matches in the same order."""
+
+    def __init__(self, keys: StringColumn) -> None:
+        self.keys = keys
+        self.buckets = {}
+        self._pools = {}
+        self._letters: dict[str, tuple[int, np.ndarray]] = {}
+
+    def _letter(self, first: str) -> tuple[int, np.ndarray]:
+        """(first row, byte lengths) of the run of keys starting with ``first`` (cached)."""
+        run = self._letters.get(first)
+        if run is None:
+            lo = bisect_left(self.keys, first)
+            hi = bisect_left(self.keys, chr(ord(first) + 1), lo) if ord(first) < 0x10FFFF else len(self.keys)
+            run = self._letters[first] = (lo, np.diff(self.keys.offsets[lo : hi + 1]))
+        return run
+
+    def _bucket(self, first: str, size: int) -> list[str]:
+        bucket = self.buckets.get((first, size))
+        if bucket is None:
+            lo, lengths = self._letter(first)
+            bucket = self.buckets[(first, size)] = self.keys.take(lo + np.flatnonzero(lengths == size))
+        return bucket
