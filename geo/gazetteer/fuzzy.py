@@ -17,7 +17,6 @@ from bisect import bisect_left
 from collections.abc import Iterable
 
 import numpy as np
-from rapidfuzz import fuzz, process
 
 from geo.gazetteer.strings import StringColumn
 
@@ -53,6 +52,8 @@ class FuzzyIndex:
         """Up to ``limit`` (key, score 0-100) pairs scoring at least ``cutoff`` with ``fuzz.ratio``."""
         if not query:
             return []
+        from rapidfuzz import fuzz, process  # imported on the first fuzzy match: most runs never make one
+
         pool = self._pool(query[0], len(query), cutoff)
         return [(key, score) for key, score, _ in process.extract(query, pool, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)]
 
