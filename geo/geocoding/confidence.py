@@ -65,21 +65,25 @@ class Completeness:
 
     @classmethod
     def of(cls, gaz: Gazetteer) -> Completeness:
-        """Counts over a gazetteer (vectorised; a few tenths of a second for cities500)."""
-        pop, country, admin1 = gaz.population, np.asarray(gaz.country), np.asarray(gaz.admin1, dtype=object)
+        """Counts over a gazetteer (bincounts over the category codes of country and admin-1: milliseconds)."""
+        pop, country, admin1 = np.asarray(gaz.population), gaz.country.codes, gaz.admin1.codes
         small = pop < SMALL_POP
-        codes, places = np.unique(country, return_counts=True)
+
+        def per_country(mask: np.ndarray | None = None) -> list[int]:
+            return np.bincount(country if mask is None else country[mask], minlength=len(gaz.country.categories)).tolist()
+
+        places, smalls = per_country(), per_country(small)
+        villages, towns = per_country((pop >= 500) & (pop < 2000)), per_country((pop >= 2000) & (pop < 8000))
         out = cls({}, {}, {}, {}, int(len(pop)), int(small.sum()))
-        for code, n in zip(codes.tolist(), places.tolist()):
-            sel = country == code
-            p = pop[sel]
-            out.places[code] = n
-            out.small[code] = int((p < SMALL_POP).sum())
-            villages, towns = int(((p >= 500) & (p < 2000)).sum()), int(((p >= 2000) & (p < 8000)).sum())
-            ratio = (villages + 5) / (towns + 2.5)  # smoothed: a country with few places says little
+        for i, code in enumerate(gaz.country.categories):  # sorted, as np.unique gave them
+            if not places[i]:
+                continue
+            out.places[code] = places[i]
+            out.small[code] = smalls[i]
+            ratio = (villages[i] + 5) / (towns[i] + 2.5)  # smoothed: a country with few places says little
             out.unseen_per_seen[code] = max(MIN_UNSEEN_PER_SEEN, MIN_UNSEEN_PER_SEEN * COMPLETE_SMALL_TO_TOWN / ratio)
-        keys, counts = np.unique(admin1[small], return_counts=True)
-        out.small_in_region = {str(k): int(c) for k, c in zip(keys.tolist(), counts.tolist()) if k}
+        counts = np.bincount(admin1[small], minlength=len(gaz.admin1.categories)).tolist()
+        out.small_in_region = {key: n for key, n in zip(gaz.admin1.categories, counts) if key and n}
         return out
 
 
