@@ -159,3 +159,19 @@ def test_lazy_fuzzy_index_matches_the_eager_one(tmp_path: Path, small) -> None:
     for query in queries:
         for cutoff in (70.0, 88.0):
             assert lazy.extract(query, cutoff) == eager.extract(query, cutoff), query
+
+
+def test_lookups_after_the_keys_are_decoded_answer_as_before(tmp_path: Path, small, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past DECODE_AFTER lookups a key index bisects a decoded list instead of the mapped keys: same rows."""
+    import geo.gazetteer.index as index_mod
+
+    extra, _ = small
+    load_gazetteer(extra, cache_dir=tmp_path / "cache", progress=False)
+    stored = load_gazetteer(extra, cache_dir=tmp_path / "cache", progress=False)
+    monkeypatch.setattr(index_mod, "DECODE_AFTER", 50)
+    keys = random.Random(3).sample(stored.all_keys().tolist(), 120) + ["no such place", "", "zzzz"]
+    before = [stored.lookup(k).tolist() for k in keys[:50]]
+    assert stored.names_index._decoded is None
+    after = [stored.lookup(k).tolist() for k in keys]
+    assert stored.names_index._decoded is not None and after[:50] == before
+    assert [r for k, r in zip(keys, after) if k in ("no such place", "", "zzzz")] == [[], [], []] and all(after[:120])

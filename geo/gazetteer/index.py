@@ -22,6 +22,8 @@ from geo.gazetteer.names import fold, variant_key
 from geo.gazetteer.sources import PlaceRow
 from geo.gazetteer.strings import CategoryColumn, StringColumn
 
+#: Lookups a KeyIndex answers from its memory-mapped keys before decoding them all (see KeyIndex.get_rows).
+DECODE_AFTER = 2_000
 _EMPTY_ROWS = np.empty(0, dtype=np.int32)
 _EMPTY_ROWS.setflags(write=False)
 
@@ -29,13 +31,15 @@ _EMPTY_ROWS.setflags(write=False)
 class KeyIndex(Mapping[str, np.ndarray]):
     """Sorted keys with CSR row lists: a read-only mapping whose keys are bisected without being decoded."""
 
-    __slots__ = ("keys", "offsets", "rows")
+    __slots__ = ("keys", "offsets", "rows", "_decoded", "_lookups")
 
     def __init__(self, keys: StringColumn, offsets: np.ndarray, rows: np.ndarray) -> None:
         if len(offsets) != len(keys) + 1 or (len(offsets) and int(offsets[-1]) != len(rows)):
             raise ValueError(f"{len(keys)} keys, {len(offsets)} offsets and {len(rows)} rows do not fit")
         self.keys, self.offsets, self.rows = keys, offsets, rows
         self.rows.setflags(write=False)
+        self._decoded: list[str] | None = None  # every key as a str, once lookups are many
+        self._lookups = 0
 
     @classmethod
     def from_groups(cls, keys: StringColumn, group: np.ndarray, rows: np.ndarray, rank: np.ndarray) -> KeyIndex:
@@ -50,9 +54,18 @@ class KeyIndex(Mapping[str, np.ndarray]):
         return cls(keys, offsets, rows.astype(np.int32))
 
     def get_rows(self, key: str) -> np.ndarray:
-        """Rows filed under key (a read-only view), empty if none."""
-        i = bisect_left(self.keys, key)
-        if i < len(self.keys) and self.keys[i] == key:
+        """Rows filed under key (a read-only view), empty if none. The first DECODE_AFTER lookups bisect the memory-mapped
+        keys (decoding ~20 of them each: a lean start); after that the keys are decoded once into a list, which
+        bisects ~20 times faster (bulk geocoding makes hundreds of thousands of lookups)."""
+        keys = self._decoded
+        if keys is None:
+            self._lookups += 1
+            if self._lookups > DECODE_AFTER:
+                keys = self._decoded = self.keys.tolist() if isinstance(self.keys, StringColumn) else list(self.keys)
+            else:
+                keys = self.keys
+        i = bisect_left(keys, key)
+        if i < len(keys) and keys[i] == key:
             return self.rows[self.offsets[i] : self.offsets[i + 1]]
         return _EMPTY_ROWS
 
