@@ -60,14 +60,17 @@ class KeyIndex(Mapping[str, np.ndarray]):
         keys = self._decoded
         if keys is None:
             self._lookups += 1
-            if self._lookups > DECODE_AFTER:
-                keys = self._decoded = self.keys.tolist() if isinstance(self.keys, StringColumn) else list(self.keys)
-            else:
-                keys = self.keys
+            keys = self.decode() if self._lookups > DECODE_AFTER else self.keys
         i = bisect_left(keys, key)
         if i < len(keys) and keys[i] == key:
             return self.rows[self.offsets[i] : self.offsets[i + 1]]
         return _EMPTY_ROWS
+
+    def decode(self) -> list[str]:
+        """Every key as a str, decoded once (lookups then bisect this list): for workloads that will look up many names."""
+        if self._decoded is None:
+            self._decoded = self.keys.tolist() if isinstance(self.keys, StringColumn) else list(self.keys)
+        return self._decoded
 
     def __getitem__(self, key: str) -> np.ndarray:
         rows = self.get_rows(key)
