@@ -18,6 +18,7 @@ import pandas as pd
 from geo import settings
 from geo._errors import LayerError
 from geo.layers.files import ADMIN1_FILE, BORDERS_FILE, BUILD_LAYERS_COMMAND, COUNTRIES_FILE, PROVENANCE_FILE
+from geo.layers.runtime import cached_layer
 
 #: Columns each layer must have for the rest of incmap to work.
 REQUIRED_COLUMNS = {
@@ -44,7 +45,7 @@ def _read_layer(path: Path) -> gpd.GeoDataFrame:
     if not path.is_file():
         raise LayerError(f"layer file {path} is missing; {rebuild}")
     try:
-        frame = gpd.read_parquet(path)
+        frame = cached_layer(path, gpd.read_parquet)
     except Exception as exc:  # pyarrow raises many types for a corrupt file
         raise LayerError(f"layer file {path} cannot be read ({type(exc).__name__}: {str(exc).splitlines()[0][:120]}); {rebuild}") from exc
     missing = REQUIRED_COLUMNS[path.name] - set(frame.columns)

@@ -1,0 +1,51 @@
+"""The layers' runtime copy in the user cache gives the frames the GeoParquet files give, and mends itself."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+from geo import settings
+from geo.layers.runtime import cached_layer, copy_path
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setattr(settings, "CACHE_DIR", tmp_path / "cache")
+    return tmp_path / "cache"
+
+
+def _same(a: gpd.GeoDataFrame, b: gpd.GeoDataFrame) -> None:
+    assert list(a.columns) == list(b.columns) and a.geometry.name == b.geometry.name and a.crs == b.crs
+    pd.testing.assert_frame_equal(pd.DataFrame(a.drop(columns=a.geometry.name)), pd.DataFrame(b.drop(columns=b.geometry.name)))
+    assert bool(shapely.equals_exact(a.geometry.values, b.geometry.values, 0).all())  # every coordinate bit for bit
+
+
+@pytest.mark.parametrize("name", ["admin1", "countries", "borders"])
+def test_copy_equals_the_layer(layers, cache, name):
+    layer = layers.directory / f"{name}.parquet"
+    first = cached_layer(layer, gpd.read_parquet)  # read and copied
+    assert copy_path(layer).is_file()
+    second = cached_layer(layer, lambda _: pytest.fail("the copy was not used"))
+    _same(second, gpd.read_parquet(layer))
+    _same(first, second)
+
+
+def test_torn_copy_is_rebuilt_and_a_changed_layer_gets_a_new_copy(layers, cache, tmp_path):
+    layer = tmp_path / "borders.parquet"
+    shutil.copy(layers.directory / "borders.parquet", layer)
+    cached_layer(layer, gpd.read_parquet)
+    path = copy_path(layer)
+    path.write_bytes(path.read_bytes()[:1000])  # torn
+    reads = []
+    frame = cached_layer(layer, lambda p: reads.append(p) or gpd.read_parquet(p))
+    assert reads == [layer] and len(frame) == len(gpd.read_parquet(layer))
+    os.utime(layer, ns=(1, 1))  # the layer changed: its old copy is not used, and is removed
+    assert copy_path(layer) != path
+    cached_layer(layer, lambda p: reads.append(p) or gpd.read_parquet(p))
+    assert len(reads) == 2 and not path.exists() and copy_path(layer).is_file()
