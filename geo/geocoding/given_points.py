@@ -18,7 +18,7 @@ from geo.geocoding.columns import column_plan, input_columns
 from geo.geocoding.lookup import PlaceLookup
 from geo.io.precision import WherePrec
 from geo.io.records import ALIASED_KEY, FOOTPRINT_KEY, LINE_KEY, PROBLEM_KEY
-from geo.io.schemas import given_precision
+from geo.io.schemas import PRECISION_COLUMNS, given_precision
 
 #: Reason written for a given point without and with the input's own precision code.
 REASON = "coordinates given in the input"
@@ -72,7 +72,7 @@ def point_blocks(lookup: PlaceLookup, records: Sequence[dict], rows: Sequence[in
     out = []
     for (columns, aliased, moved), (block, positions) in blocks.items():
         mine = [records[i] for i in block.rows]
-        written = _written(lookup, mine, admin_rows[positions])
+        written = _written(lookup, mine, admin_rows[positions], stated=any(c in PRECISION_COLUMNS for c in columns))
         written["lat"], written["lon"] = [lat[k] for k in positions], [lon[k] for k in positions]
         for column, kind, origin in column_plan(columns, aliased, moved):
             block.columns[column] = [r[origin] for r in mine] if kind == "in" else written[origin]
@@ -81,8 +81,9 @@ def point_blocks(lookup: PlaceLookup, records: Sequence[dict], rows: Sequence[in
     return out
 
 
-def _written(lookup: PlaceLookup, records: list[dict], admin_rows: np.ndarray) -> dict[str, list]:
-    """The fields geocoding writes, as columns, for records drawn at their given exact points (lat/lon: the caller's)."""
+def _written(lookup: PlaceLookup, records: list[dict], admin_rows: np.ndarray, stated: bool = True) -> dict[str, list]:
+    """The fields geocoding writes, as columns, for records drawn at their given exact points (lat/lon: the caller's;
+    ``stated``: whether their columns include a precision code)."""
     n, rows = len(records), admin_rows.tolist()
     names, iso3, codes = lookup.admin1_names, lookup.admin1_iso3, lookup.admin1_code
     places = [r.get("place") for r in records]
@@ -90,7 +91,7 @@ def _written(lookup: PlaceLookup, records: list[dict], admin_rows: np.ndarray) -
         "lat": [],
         "lon": [],
         "status": ["given"] * n,
-        "reason": [REASON if given_precision(r) is None else REASON_EXACT for r in records],
+        "reason": [REASON if given_precision(r) is None else REASON_EXACT for r in records] if stated else [REASON] * n,
         "where_prec": [int(WherePrec.EXACT)] * n,
         "precision": [WherePrec.EXACT.label] * n,
         "uncertainty_km": [0.0] * n,

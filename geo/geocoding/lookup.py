@@ -158,8 +158,9 @@ class PlaceLookup:
         self.admin1_iso3 = admin1["iso3"].to_numpy()
         self.admin1_code = admin1["iso_3166_2"].to_numpy()
         self.admin1_geoms = np.asarray(admin1.geometry.values)
-        self.admin1_label = [Point(lon, lat) if np.isfinite(lon) and np.isfinite(lat) else None
-                             for lon, lat in zip(admin1["longitude"], admin1["latitude"])]  # fmt: skip
+        label_lon, label_lat = admin1["longitude"].to_numpy(dtype=float), admin1["latitude"].to_numpy(dtype=float)
+        labels = shapely.points(label_lon, label_lat)  # in one call (a Point apiece took 30 ms of every start)
+        self.admin1_label = [pt if ok else None for pt, ok in zip(labels, (np.isfinite(label_lon) & np.isfinite(label_lat)).tolist())]
         self.country_iso3 = countries["iso3"].to_numpy()
         self.country_names = countries["name"].to_numpy()
         self.country_geoms = countries.geometry.values

@@ -126,7 +126,7 @@ def summary_html(frame, title: str, styles, highlight: Highlight, counts: BandCo
     n = len(frame)
     status = Counter(frame["status"]) if "status" in frame else Counter()
     located = int(frame.geometry.notna().sum()) if n else 0
-    spans = [s for s in (date_range(d) for d in frame.get("date", pd.Series(dtype=object))) if s]
+    spans = [s for s in map(date_range, dict.fromkeys(frame.get("date", pd.Series(dtype=object)))) if s]  # each distinct date once
     dates = f"{min(s[0] for s in spans)} – {max(s[1] for s in spans)}" if spans else "no dates"
     lines = [f"<b>{inert_html(title)}</b>",
              f"<div>{n} incidents, {located} located ({status.get('resolved', 0)} resolved, {status.get('ambiguous', 0)} ambiguous, "
