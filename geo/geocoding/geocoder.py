@@ -164,7 +164,7 @@ class Geocoder:
         at = [i for i, r in enumerate(records) if is_number(r.get("lat")) and is_number(r.get("lon"))]
         lon, lat = np.array([float(records[i]["lon"]) for i in at]), np.array([float(records[i]["lat"]) for i in at])
         points = shapely.points(lon, lat) if at else np.empty(0, dtype=object)  # one call: a Point apiece costs 6 us
-        admin_rows = self.lookup.admin1_of(lon, lat) if at else np.empty(0, dtype=np.int64)  # their regions in one query
+        admin_rows = self.lookup.admin1_of(lon, lat, points) if at else np.empty(0, dtype=np.int64)  # their regions in one query
         exact = np.array([exact_point(records[i]) for i in at], dtype=bool)
         blocks = point_blocks(self.lookup, records, [at[k] for k in np.flatnonzero(exact)], points[exact], admin_rows[exact])
         given, done = dict(zip(at, points)), {i for b in blocks for i in b.rows}
