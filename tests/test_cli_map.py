@@ -198,3 +198,29 @@ def test_long_inputs_list_fifty_rows_then_the_unresolved_then_a_count(tmp_path):
     assert lines[50].startswith("bad-55") and lines[51].startswith("bad-58") and "unresolved" in lines[50]
     assert lines[52] == "... 8 more records not listed (all are on the map; `incmap geocode INPUT -o out.csv` writes every one)"
     assert lines[53].startswith("summary: 60 records")
+
+
+def test_commands_without_place_names_never_load_the_gazetteer(tmp_path, monkeypatch):
+    """`incmap layers`, and `incmap map`/`query` of records that carry coordinates, need no gazetteer: it must stay
+    unloaded (a lean process), while a record with a place name does load it."""
+    from synthetic import synthetic_records
+
+    import geo.gazetteer.cache as gazetteer_cache
+
+    real, loads = gazetteer_cache.load_gazetteer, []
+
+    def counting(*args, **kwargs):
+        loads.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(gazetteer_cache, "load_gazetteer", counting)
+    given = tmp_path / "given.csv"
+    rows = synthetic_records(50, seed=4)
+    given.write_text("id,lat,lon,date,type,title\n" + "".join(f"{r['id']},{r['lat']},{r['lon']},{r['date']},{r['type']},{r['title']}\n" for r in rows))
+    for args in (["layers"], ["map", str(given), "-o", str(tmp_path / "m.html"), "--offline"], ["query", str(given), "--within-km", "100"]):
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+    assert loads == []
+    named = tmp_path / "named.csv"
+    named.write_text("id,place\na,Aktau\n")
+    assert run("map", str(named), "-o", str(tmp_path / "n.html"), "--offline").exit_code == 0 and loads == [1]
