@@ -47,3 +47,15 @@ def test_geocoding_in_bulk_gives_the_answers_one_by_one(layers, place_records):
     columns = ["id", "status", "lat", "lon", "where_prec", "country", "admin1_code", "gazetteer_id", "confidence", "reason"]
     pd.testing.assert_frame_equal(bulk[columns].reset_index(drop=True), rows[columns].astype(bulk[columns].dtypes.to_dict()))
     assert (bulk["status"] == "resolved").mean() > 0.5 and bulk["reason"].str.contains("misspelling").any()
+
+
+def test_repeated_names_keep_their_own_context(geocoder):
+    """Records repeating a place name are answered once per name and context, never with another record's context."""
+    records = [{"id": f"r{i}", "place": place, **extra} for i, (place, extra) in enumerate(
+        [("Paris", {}), ("Paris", {"region": "Texas"}), ("Paris", {}), ("Paris", {"country": "USA"}),
+         ("Paris", {"title": "Flooding in Texas"}), ("Paris", {"region": "Texas"})] * 10)]  # fmt: skip
+    bulk = geocoder.geocode(records, progress=False)
+    one = pd.DataFrame([geocoder.geocode_record(r)[0] for r in records])
+    pd.testing.assert_series_equal(bulk["country"], one["country"].astype(bulk["country"].dtype), check_names=False)
+    pd.testing.assert_series_equal(bulk["gazetteer_id"], one["gazetteer_id"].astype(bulk["gazetteer_id"].dtype), check_names=False)
+    assert bulk.loc[0, "country"] == "FRA" and bulk.loc[1, "country"] == "USA" and bulk.loc[3, "country"] == "USA"

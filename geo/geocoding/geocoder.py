@@ -20,6 +20,7 @@ from tqdm import tqdm
 
 from geo.gazetteer.index import Gazetteer
 from geo.geocoding.columns import OUTPUT_FIELDS, column_plan, input_columns
+from geo.geocoding.context import TEXT_FIELDS
 from geo.geocoding.footprint import geodesic_circle, representative_point, uncertainty_km
 from geo.geocoding.given_points import Block, exact_point, is_number, point_blocks
 from geo.geocoding.lookup import PlaceLookup
@@ -70,26 +71,35 @@ class Geocoder:
         """Resolve one place phrase and keep the ranking behind the answer (for ``incmap locate``)."""
         return self.resolver.explain(place, record)
 
-    def geocode_record(self, record: dict, point: Point | None = None) -> tuple[dict, BaseGeometry | None]:
+    def geocode_record(self, record: dict, point: Point | None = None, seen: dict | None = None) -> tuple[dict, BaseGeometry | None]:
         """Output properties and footprint for one input record (``point``: its given lat/lon as a Point, when made in
         bulk). Every input value survives: a column incmap writes is kept under ``src_<name>`` (lat/lon only where the
-        output differs), and the record itself is not changed."""
+        output differs), and the record itself is not changed. ``seen``: a dict this call may use to remember the
+        answers for a place name and the fields its context is read from (records repeating them are not read again)."""
         has_point = is_number(record.get("lat")) and is_number(record.get("lon"))
-        if has_point and point is None:
-            point = Point(float(record["lon"]), float(record["lat"]))
-        if record.get(FOOTPRINT_KEY) is not None:
-            res = self.given_footprint(record[FOOTPRINT_KEY], given_precision(record), record.get("place"), point)
-        elif has_point:
-            res = self.given(point, given_precision(record), record.get("place"))
-        else:
-            res = self.resolve(record.get("place") if isinstance(record.get("place"), str) else "", record)
         problems = record.get(PROBLEM_KEY) or []
-        if res.status == "unresolved" and problems and not (isinstance(record.get("place"), str) and record["place"].strip()):
-            res.reason = problems[0]
-        out = {**self.output_fields(res), "input_line": record.get(LINE_KEY), "problems": "; ".join(problems) or None}
+        key = _named_key(record) if seen is not None and not has_point and not problems and record.get(FOOTPRINT_KEY) is None else None
+        found = seen.get(key) if key is not None else None
+        if found is not None:
+            fields, geometry = found
+        else:
+            if has_point and point is None:
+                point = Point(float(record["lon"]), float(record["lat"]))
+            if record.get(FOOTPRINT_KEY) is not None:
+                res = self.given_footprint(record[FOOTPRINT_KEY], given_precision(record), record.get("place"), point)
+            elif has_point:
+                res = self.given(point, given_precision(record), record.get("place"))
+            else:
+                res = self.resolve(record.get("place") if isinstance(record.get("place"), str) else "", record)
+            if res.status == "unresolved" and problems and not (isinstance(record.get("place"), str) and record["place"].strip()):
+                res.reason = problems[0]
+            fields, geometry = self.output_fields(res), res.geometry
+            if key is not None:
+                seen[key] = (fields, geometry)
+        out = {**fields, "input_line": record.get(LINE_KEY), "problems": "; ".join(problems) or None}
         moved = frozenset(n for n in ("lat", "lon") if is_number(record.get(n)) and record[n] != out[n])
         plan = column_plan(input_columns(record), frozenset(record.get(ALIASED_KEY) or ()), moved)
-        return {column: record[origin] if kind == "in" else out[origin] for column, kind, origin in plan}, res.geometry
+        return {column: record[origin] if kind == "in" else out[origin] for column, kind, origin in plan}, geometry
 
     def given(self, pt: Point, prec: int | None, place: object = None) -> Resolution:
         """Coordinates from the input, drawn at the precision the input states (ACLED geo_precision, UCDP where_prec).
@@ -138,11 +148,13 @@ class Geocoder:
                "acled_geo_precision": None, "approximate": res.approximate}  # fmt: skip
         if res.geometry is None or res.point is None:
             return out
+        if res.uncertainty_km is None:  # kept on the Resolution: a remembered one is not measured again
+            res.uncertainty_km = uncertainty_km(res.geometry, res.point)
         lookup, x, y = self.lookup, res.point.x, res.point.y
         admin_row = lookup.admin1_at(x, y)
         out.update(
             lat=round(y, 6), lon=round(x, 6), where_prec=int(res.where_prec), precision=res.where_prec.label,
-            uncertainty_km=round(res.uncertainty_km if res.uncertainty_km is not None else uncertainty_km(res.geometry, res.point), 3),
+            uncertainty_km=round(res.uncertainty_km, 3),
             acled_geo_precision=res.where_prec.acled,
             country=lookup.country_of(admin_row) or None,
             admin1=lookup.admin1_names[admin_row] if admin_row >= 0 else None,
@@ -171,6 +183,7 @@ class Geocoder:
         rest = [i for i in range(len(records)) if i not in done]
         show = len(rest) > PROGRESS_MIN if progress is None else progress
         singles: dict[int, tuple[dict, BaseGeometry | None]] = {}
+        seen: dict = {}  # place name + context fields -> answer, for records that repeat them
         with self.lookup.admin1_batch(lon[~exact].tolist(), lat[~exact].tolist(), admin_rows[~exact]), \
                 tqdm(total=len(rest), desc="geocoding", unit=" records", file=sys.stderr, disable=not show, mininterval=1.0) as bar:
             for start in range(0, len(rest), PREFETCH_CHUNK):
@@ -178,7 +191,7 @@ class Geocoder:
                 if len(chunk) >= PREFETCH_MIN:  # their names' lookups made in bulk first
                     self.resolver.prefetch(records[i].get("place") for i in chunk if i not in given and records[i].get(FOOTPRINT_KEY) is None)
                 for i in chunk:
-                    singles[i] = self.geocode_record(records[i], given.get(i))
+                    singles[i] = self.geocode_record(records[i], given.get(i), seen)
                 bar.update(len(chunk))
         return _frame(len(records), blocks, singles)
 
@@ -213,3 +226,14 @@ def _frame(n: int, blocks: list[Block], singles: dict[int, tuple[dict, BaseGeome
     for col in ("where_prec", "acled_geo_precision"):
         frame[col] = frame[col].astype("Int64")  # integers stay integers next to missing values
     return frame
+
+
+def _named_key(record: dict) -> tuple | None:
+    """What the answer for a record without coordinates depends on: its place and the fields its context is read from
+    (:func:`geo.geocoding.context.read_context`); None when a value cannot be a dict key (a list from JSON)."""
+    key = (record.get("place"), record.get("country"), record.get("region"), *(record.get(f) for f in TEXT_FIELDS))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key

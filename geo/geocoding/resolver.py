@@ -25,6 +25,8 @@ from geo.geocoding.ranking import MIN_SCORE, Context, agreeing, rank, score, sup
 from geo.io.precision import WherePrec
 from geo.spatial.geodesy import geodesic_distance_km
 
+#: Place phrases remembered as readied by PlaceResolver.prefetch (bounds the memory of long runs).
+PREFETCHED_MAX = 500_000
 #: A runner-up within this score of the best, and elsewhere, makes the result ambiguous.
 AMBIGUITY_MARGIN = 0.06
 #: Two candidates closer than this (km) are the same place for ambiguity purposes.
@@ -85,6 +87,7 @@ class PlaceResolver:
     def __init__(self, lookup: PlaceLookup) -> None:
         self.lookup = lookup
         self._memo: dict[tuple, Resolution] = {}
+        self._prefetched: set[str] = set()  # place phrases whose lookups prefetch() made ready
 
     def context(self, record: dict, hints: Sequence[str] = ()) -> Context:
         """Hints and other places the record names (see :mod:`geo.geocoding.context`)."""
@@ -95,10 +98,13 @@ class PlaceResolver:
         return rank(self.lookup.find(folded, sources), ctx)
 
     def prefetch(self, places: Iterable[object]) -> None:
-        """Ready the lookups resolving ``places`` will make, in bulk (see :meth:`PlaceLookup.prefetch`)."""
-        names = [name for place in dict.fromkeys(p for p in places if isinstance(p, str)) for reading in _readings(place)
-                 for name in reading.names]  # fmt: skip
-        self.lookup.prefetch(names)
+        """Ready the lookups resolving ``places`` will make, in bulk (see :meth:`PlaceLookup.prefetch`); places readied
+        before are skipped (their phrases are not parsed again)."""
+        if len(self._prefetched) > PREFETCHED_MAX:
+            self._prefetched.clear()
+        todo = [p for p in dict.fromkeys(p for p in places if isinstance(p, str)) if p not in self._prefetched]
+        self._prefetched.update(todo)
+        self.lookup.prefetch(name for place in todo for reading in _readings(place) for name in reading.names)
 
     # ------------------------------------------------------------------ resolution
 
