@@ -4,8 +4,9 @@
 Mix: GeoNames primary and alternate names (any script), "near X", "X region" with admin-1
 names, misspellings (one random edit) and nonsense. Prints records/s of ``Geocoder.geocode`` (as
 ``incmap geocode`` runs) for a cold pass (every string new to the process) and a warm pass (the
-same records again: memoised), and the cold start time of a Geocoder whose indexes are already
-cached.
+same records again: memoised), then for records repeating a few names (N records drawn from N/100 new
+strings, as a dataset names its places again and again; two calls), and the cold start time of a Geocoder
+whose indexes are already cached.
 """
 
 from __future__ import annotations
@@ -67,6 +68,15 @@ def main() -> None:
         elapsed = time.perf_counter() - t0
         statuses = frame["status"].value_counts().to_dict()
         print(f"{label}: {len(places) / elapsed:,.0f} records/s ({elapsed:.1f} s); {statuses}")
+    pool = make_places(geocoder, args.n // 100, seed=21)  # a dataset's usual shape: few names, many records
+    pick = random.Random(5)
+    repeated = [{"id": f"r{i}", "place": pick.choice(pool)} for i in range(args.n)]
+    for label in ("first call", "second call"):
+        t0 = time.perf_counter()
+        geocoder.geocode(repeated, progress=False)
+        elapsed = time.perf_counter() - t0
+        print(f"repeated strings ({len(repeated):,} records naming {len(set(pool)):,} places), {label}: "
+              f"{len(repeated) / elapsed:,.0f} records/s ({elapsed:.1f} s)")
     code = "import time; t=time.perf_counter(); from geo.geocoding.geocoder import Geocoder; Geocoder(); print(time.perf_counter()-t)"
     cold = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout) for _ in range(3)]
     print(f"cold start (new process, indexes cached): best {min(cold):.2f} s of {', '.join(f'{c:.2f}' for c in cold)}")
