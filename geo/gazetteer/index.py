@@ -69,7 +69,7 @@ class KeyIndex(Mapping[str, np.ndarray]):
     def decode(self) -> list[str]:
         """Every key as a str, decoded once (lookups then bisect this list): for workloads that will look up many names."""
         if self._decoded is None:
-            self._decoded = self.keys.tolist() if isinstance(self.keys, StringColumn) else list(self.keys)
+            self._decoded = self.keys.tolist()
         return self._decoded
 
     def __getitem__(self, key: str) -> np.ndarray:

@@ -22,7 +22,7 @@ from geo.gazetteer.index import Gazetteer
 from geo.geocoding.columns import OUTPUT_FIELDS, column_plan, input_columns
 from geo.geocoding.context import TEXT_FIELDS
 from geo.geocoding.footprint import geodesic_circle, representative_point, uncertainty_km
-from geo.geocoding.given_points import Block, exact_point, is_number, point_blocks
+from geo.geocoding.given_points import Block, exact_point, given_reason, is_number, point_blocks
 from geo.geocoding.lookup import PlaceLookup
 from geo.geocoding.resolver import PlaceResolver, Resolution
 from geo.io.precision import DISTRICT_RADIUS_KM, NEAR_RADIUS_KM, WherePrec
@@ -107,8 +107,7 @@ class Geocoder:
         A dataset's region-level event sits on the region's centroid: it becomes the region's polygon, not a pin
         that looks exact; "near" becomes the 25 km circle, a district a 40 km circle, a country its polygon."""
         lon, lat, where = pt.x, pt.y, WherePrec(prec) if prec else WherePrec.EXACT
-        reason = "coordinates given in the input" + (f" (location precision {int(where)}: {where.label})" if prec else "")
-        res = Resolution("given", pt, pt, where, place if isinstance(place, str) else None, None, 1.0, [], reason=reason)
+        res = Resolution("given", pt, pt, where, place if isinstance(place, str) else None, None, 1.0, [], reason=given_reason(prec))
         if where in (WherePrec.NEAR, WherePrec.ADMIN2):
             res.geometry = geodesic_circle(lon, lat, NEAR_RADIUS_KM if where == WherePrec.NEAR else DISTRICT_RADIUS_KM)
             res.approximate = where == WherePrec.ADMIN2
@@ -179,7 +178,7 @@ class Geocoder:
         admin_rows = self.lookup.admin1_of(lon, lat, points) if at else np.empty(0, dtype=np.int64)  # their regions in one query
         exact = np.array([exact_point(records[i]) for i in at], dtype=bool)
         blocks = point_blocks(self.lookup, records, [at[k] for k in np.flatnonzero(exact)], points[exact], admin_rows[exact])
-        given, done = dict(zip(at, points)), {i for b in blocks for i in b.rows}
+        given, done = {at[k]: points[k] for k in np.flatnonzero(~exact)}, {i for b in blocks for i in b.rows}  # the rest's Points
         rest = [i for i in range(len(records)) if i not in done]
         show = len(rest) > PROGRESS_MIN if progress is None else progress
         singles: dict[int, tuple[dict, BaseGeometry | None]] = {}

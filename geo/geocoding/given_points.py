@@ -20,9 +20,8 @@ from geo.io.precision import WherePrec
 from geo.io.records import ALIASED_KEY, FOOTPRINT_KEY, LINE_KEY, PROBLEM_KEY
 from geo.io.schemas import PRECISION_COLUMNS, given_precision
 
-#: Reason written for a given point without and with the input's own precision code.
+#: Reason written for coordinates given in the input (followed by the input's own precision code, when it states one).
 REASON = "coordinates given in the input"
-REASON_EXACT = f"{REASON} (location precision {int(WherePrec.EXACT)}: {WherePrec.EXACT.label})"
 
 
 @dataclass
@@ -42,6 +41,11 @@ def is_number(value: object) -> bool:
     if kind is int:
         return True
     return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def given_reason(prec: int | None) -> str:
+    """The reason written for coordinates given in the input, with the precision code the input states (if any)."""
+    return REASON + (f" (location precision {int(prec)}: {WherePrec(prec).label})" if prec else "")
 
 
 def exact_point(record: dict) -> bool:
@@ -72,8 +76,8 @@ def point_blocks(lookup: PlaceLookup, records: Sequence[dict], rows: Sequence[in
     out = []
     for (columns, aliased, moved), (block, positions) in blocks.items():
         mine = [records[i] for i in block.rows]
-        written = _written(lookup, mine, admin_rows[positions], stated=any(c in PRECISION_COLUMNS for c in columns))
-        written["lat"], written["lon"] = [lat[k] for k in positions], [lon[k] for k in positions]
+        written = _written(lookup, mine, [lat[k] for k in positions], [lon[k] for k in positions], admin_rows[positions],
+                           stated=any(c in PRECISION_COLUMNS for c in columns))  # fmt: skip
         for column, kind, origin in column_plan(columns, aliased, moved):
             block.columns[column] = [r[origin] for r in mine] if kind == "in" else written[origin]
         block.geometry = list(points[positions])
@@ -81,17 +85,18 @@ def point_blocks(lookup: PlaceLookup, records: Sequence[dict], rows: Sequence[in
     return out
 
 
-def _written(lookup: PlaceLookup, records: list[dict], admin_rows: np.ndarray, stated: bool = True) -> dict[str, list]:
-    """The fields geocoding writes, as columns, for records drawn at their given exact points (lat/lon: the caller's;
-    ``stated``: whether their columns include a precision code)."""
+def _written(lookup: PlaceLookup, records: list[dict], lat: list[float], lon: list[float], admin_rows: np.ndarray,
+             stated: bool = True) -> dict[str, list]:  # fmt: skip
+    """The fields geocoding writes, as columns, for records drawn at their given exact points (``lat``/``lon``: those
+    points as the output rounds them; ``stated``: whether their columns include a precision code)."""
     n, rows = len(records), admin_rows.tolist()
     names, iso3, codes = lookup.admin1_names, lookup.admin1_iso3, lookup.admin1_code
     places = [r.get("place") for r in records]
     return {
-        "lat": [],
-        "lon": [],
+        "lat": lat,
+        "lon": lon,
         "status": ["given"] * n,
-        "reason": [REASON if given_precision(r) is None else REASON_EXACT for r in records] if stated else [REASON] * n,
+        "reason": [given_reason(given_precision(r)) for r in records] if stated else [REASON] * n,
         "where_prec": [int(WherePrec.EXACT)] * n,
         "precision": [WherePrec.EXACT.label] * n,
         "uncertainty_km": [0.0] * n,

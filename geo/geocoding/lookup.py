@@ -214,10 +214,16 @@ class PlaceLookup:
             return row
         row = self._admin1_at.get(key)
         if row is None:
-            if len(self._admin1_at) >= POINT_CACHE_SIZE:
-                self._admin1_at.clear()
-            row = self._admin1_at[key] = int(self.admin1_of([lon], [lat])[0])
+            row = int(self.admin1_of([lon], [lat])[0])
+            self._remember_units([key], [row])
         return row
+
+    def _remember_units(self, points: list[tuple[float, float]], rows: list[int]) -> None:
+        """Remember the admin-1 rows of these (lon, lat) points for :meth:`admin1_at` (forgetting all past
+        POINT_CACHE_SIZE)."""
+        if len(self._admin1_at) + len(points) > POINT_CACHE_SIZE:
+            self._admin1_at.clear()
+        self._admin1_at.update(zip(points, rows))
 
     @contextmanager
     def admin1_batch(self, lons: Sequence[float], lats: Sequence[float], rows: np.ndarray | None = None) -> Iterator[None]:
@@ -260,9 +266,7 @@ class PlaceLookup:
             lon, lat = self.gaz.lon[todo], self.gaz.lat[todo]
             found = self.admin1_of(lon, lat).tolist()
             self._gaz_admin.update(zip(todo, found))
-            if len(self._admin1_at) + len(todo) > POINT_CACHE_SIZE:
-                self._admin1_at.clear()
-            self._admin1_at.update(zip(zip(lon.tolist(), lat.tolist()), found))  # admin1_at(the place's point) asks again
+            self._remember_units(list(zip(lon.tolist(), lat.tolist())), found)  # admin1_at(the place's point) asks again
 
     def country_of(self, admin_row: int, fallback_iso2: str = "") -> str:
         """Sovereign ISO3 from the admin-1 layer (de jure), else from the gazetteer's ISO2 when it is a sovereign."""
