@@ -267,10 +267,9 @@ def first_500() -> list:
     return list(itertools.islice(gazetteer_mod.read_cities500(), 500))
 
 
-@pytest.fixture
-def small_cities(monkeypatch: pytest.MonkeyPatch, first_500: list) -> list[int]:
-    """Swap cities500 for its first 500 real places and count builds (keeps cache tests fast)."""
-    monkeypatch.setattr(gazetteer_mod, "read_cities500", lambda: iter(first_500))
+def swap_cities500(monkeypatch: pytest.MonkeyPatch, places: list) -> list[int]:
+    """Cities500 swapped for ``places`` (keeps cache tests fast); the list returned gets an item per gazetteer build."""
+    monkeypatch.setattr(gazetteer_mod, "read_cities500", lambda: iter(places))
     builds: list[int] = []
     real_build = gazetteer_mod.build_gazetteer
 
@@ -280,6 +279,12 @@ def small_cities(monkeypatch: pytest.MonkeyPatch, first_500: list) -> list[int]:
 
     monkeypatch.setattr(gazetteer_mod, "build_gazetteer", counting_build)
     return builds
+
+
+@pytest.fixture
+def small_cities(monkeypatch: pytest.MonkeyPatch, first_500: list) -> list[int]:
+    """Swap cities500 for its first 500 real places and count builds (keeps cache tests fast)."""
+    return swap_cities500(monkeypatch, first_500)
 
 
 def test_changed_extra_file_invalidates_cache(tmp_path: Path, small_cities: list[int]) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_gazetteer import write_dump, write_user_csv
+from test_gazetteer import swap_cities500, write_dump, write_user_csv
 
 import geo.gazetteer.cache as gazetteer_mod
 from geo.gazetteer import Gazetteer, load_gazetteer
@@ -34,15 +34,7 @@ def first_3000() -> list:
 @pytest.fixture
 def small(monkeypatch: pytest.MonkeyPatch, first_3000: list, tmp_path: Path) -> tuple[list[Path], list[int]]:
     """Cities500 swapped for its first 3,000 places, two extra files, and a list that counts builds."""
-    monkeypatch.setattr(gazetteer_mod, "read_cities500", lambda: iter(first_3000))
-    builds: list[int] = []
-    real_build = gazetteer_mod.build_gazetteer
-
-    def counting_build(*args, **kwargs):
-        builds.append(1)
-        return real_build(*args, **kwargs)
-
-    monkeypatch.setattr(gazetteer_mod, "build_gazetteer", counting_build)
+    builds = swap_cities500(monkeypatch, first_3000)
     return [write_dump(tmp_path / "KZtest.txt"), write_user_csv(tmp_path / "mine.csv")], builds
 
 
