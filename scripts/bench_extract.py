@@ -18,6 +18,10 @@ import argparse  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
+
+if TYPE_CHECKING:
+    from geo.extract.scoring import Scores
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -40,7 +44,7 @@ def main() -> None:
 
     from geo.extract.documents import Document, Skipped, read_documents
     from geo.extract.extractor import Extractor
-    from geo.extract.scoring import Scores, parse_gold, score
+    from geo.extract.scoring import Scores, parse_gold
 
     start = time.perf_counter()
     extractor = Extractor()
@@ -68,22 +72,26 @@ def main() -> None:
 
     scores: dict[str, Scores] = {}
     for path, plain, spans in gold:
-        doc = Document(path.name, str(path), plain, "text")
-        found = score(extractor.mentions(extractor.analyse(doc)), spans, extractor.geocoder.lookup, path.name)
-        scores[path.name[:2]] = scores.get(path.name[:2], Scores()) + found
+        scores[path.name[:2]] = scores.get(path.name[:2], Scores()) + _scored(extractor, path, plain, spans)
     total = sum(scores.values(), Scores())
     for lang, result in sorted(scores.items()):
         print(f"gold {lang}: {result.line()}")
     print(f"gold all: {total.line()}")
-    blind = Scores()
-    for path in sorted(BLIND.glob("*.txt")):
-        plain, spans = parse_gold(path.read_text(encoding="utf-8"))
-        doc = Document(path.name, str(path), plain, "text")
-        blind += score(extractor.mentions(extractor.analyse(doc)), spans, extractor.geocoder.lookup, path.name)
-    if blind.tp + blind.fn:
-        print(f"blind set ({len(list(BLIND.glob('*.txt')))} articles, annotated without seeing incmap): {blind.line()}")
+    blind_files = sorted(BLIND.glob("*.txt"))
+    blind = sum((_scored(extractor, path, *parse_gold(path.read_text(encoding="utf-8"))) for path in blind_files), Scores())
+    if blind_files:
+        print(f"blind set ({len(blind_files)} articles, annotated without seeing incmap): {blind.line()}")
     if args.errors:
         print("\n".join(total.errors + blind.errors))
+
+
+def _scored(extractor, path: Path, plain: str, spans) -> Scores:
+    """One gold file's scores: its plain text extracted as an article, its mentions against its gold spans."""
+    from geo.extract.documents import Document
+    from geo.extract.scoring import score
+
+    doc = Document(path.name, str(path), plain, "text")
+    return score(extractor.mentions(extractor.analyse(doc)), spans, extractor.geocoder.lookup, path.name)
 
 
 def _timed_pass(extractor, docs) -> tuple[dict[str, float], int, int]:
