@@ -17,16 +17,15 @@ import geopandas as gpd
 
 from geo._errors import IncmapError, RecordError
 from geo.config import gazetteers_with_config
-from geo.gazetteer import cache as gazetteer_cache
-from geo.gazetteer.index import Gazetteer
+from geo.gazetteer.cache import extra_gazetteer
 from geo.geocoding import Geocoder
 from geo.geocoding.admin_names import admin_area
 from geo.io.dataset import input_files
 from geo.io.geocoded import read_geocoded
 from geo.io.records import STDIN, read_input, read_records, sniff_format
 from geo.layers import Layers, load_layers
+from geo.spatial import BORDER_COLUMNS
 from geo.spatial import query as q
-from geo.spatial.proximity import COLUMNS as BORDER_COLUMNS
 from geo.spatial.proximity import border_distance, select_borders
 
 #: Called with the bad rows found in the input, before geocoding starts.
@@ -104,18 +103,6 @@ def concat_frames(frames: Sequence[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
 
     frame = pd.concat(list(frames), ignore_index=True, sort=False)
     return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
-
-
-def extra_gazetteer(extra: Sequence[Path], *, strict: bool = False, progress: bool = True,
-                    report: ProblemReporter | None = None) -> Gazetteer | None:  # fmt: skip
-    """The gazetteer with the user's extra files, their bad rows reported by file and line (fatal with ``strict``);
-    None without extra files (cities500 alone is loaded lazily, only if a record needs it)."""
-    if not extra:
-        return None
-    gaz = gazetteer_cache.load_gazetteer(extra, progress=progress, strict=strict)  # looked up at call time (tests redirect it)
-    if report is not None:
-        report(gaz.problems)
-    return gaz
 
 
 @dataclass

@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import geopandas as gpd
@@ -269,6 +271,24 @@ def test_locate_country_hint(place):
     assert result.exit_code == 0 and last.startswith("summary: resolved: Odessa [geonames:")
     lat, lon = (float(v) for v in last.split(" at ")[1].split(",")[:2])
     assert km(Point(lon, lat), place("Odessa", "US")) < 5.0
+
+
+LOCATE_IN_A_FRESH_PROCESS = """
+import sys
+from geo.cli.main import cli
+try:
+    cli(["locate", "Uralsk", "--context", "Kaluga region"])
+except SystemExit as exc:
+    assert not exc.code, exc.code
+print("imported:", sorted({"pandas", "geopandas", "pyarrow"} & set(sys.modules)))
+"""
+
+
+def test_locate_never_imports_pandas():
+    """`incmap locate` answers from the layers' numpy columns: importing pandas and geopandas was 0.3 s of its start."""
+    out = subprocess.run([sys.executable, "-c", LOCATE_IN_A_FRESH_PROCESS], capture_output=True, text=True, check=True)
+    lines = out.stdout.strip().splitlines()
+    assert lines[-2].startswith("summary: resolved: Oral [geonames:") and lines[-1] == "imported: []"
 
 
 def test_locate_unresolved_gives_reason():

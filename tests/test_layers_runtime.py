@@ -32,8 +32,12 @@ def test_copy_equals_the_layer(layers, cache, name):
     first = cached_layer(layer, gpd.read_parquet)  # read and copied
     assert copy_path(layer).is_file()
     second = cached_layer(layer, lambda _: pytest.fail("the copy was not used"))
-    _same(second, gpd.read_parquet(layer))
-    _same(first, second)
+    source = gpd.read_parquet(layer)
+    _same(second.frame(), source)
+    _same(first.frame(), second.frame())
+    for name in source.columns.drop(source.geometry.name):  # the plain columns lookups read: the frame's values
+        expected = source[name].to_numpy()
+        assert expected.dtype == second[name].dtype and pd.Series(second[name]).equals(pd.Series(expected))
 
 
 def test_torn_copy_is_rebuilt_and_a_changed_layer_gets_a_new_copy(layers, cache, tmp_path):
@@ -49,3 +53,15 @@ def test_torn_copy_is_rebuilt_and_a_changed_layer_gets_a_new_copy(layers, cache,
     assert copy_path(layer) != path
     cached_layer(layer, lambda p: reads.append(p) or gpd.read_parquet(p))
     assert len(reads) == 2 and not path.exists() and copy_path(layer).is_file()
+
+
+def test_copies_of_two_installs_sharing_a_cache_are_both_kept(layers, cache, tmp_path):
+    """Two checkouts (or venvs) read their own layer files: neither removes the other's copy as stale."""
+    paths = []
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        layer = tmp_path / name / "borders.parquet"
+        shutil.copy(layers.directory / "borders.parquet", layer)
+        cached_layer(layer, gpd.read_parquet)
+        paths.append(copy_path(layer))
+    assert paths[0] != paths[1] and all(p.is_file() for p in paths)

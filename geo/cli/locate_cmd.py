@@ -18,8 +18,8 @@ def locate(place: str, context: str, country: str, region: str, limit: int, gaze
     """Show the candidates PLACE was ranked among, with their scores, and the answer."""
     from geo.cli.report import problem_reporter
     from geo.config import gazetteers_with_config
+    from geo.gazetteer.cache import extra_gazetteer
     from geo.geocoding import Geocoder
-    from geo.pipeline import extra_gazetteer
 
     extra = tuple(gazetteers_with_config(gazetteers))
     gaz = extra_gazetteer(extra, report=problem_reporter(quiet=False))

@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
 
@@ -137,4 +137,16 @@ def load_gazetteer(
                 gaz = stored
     if strict and gaz.problems:
         raise gaz.problems[0]
+    return gaz
+
+
+def extra_gazetteer(extra: Sequence[Path], *, strict: bool = False, progress: bool = True,
+                    report: Callable[[list[RecordError]], None] | None = None) -> Gazetteer | None:  # fmt: skip
+    """The gazetteer with the user's extra files, their bad rows reported by file and line (fatal with ``strict``);
+    None without extra files (cities500 alone is loaded lazily, only if a record needs it)."""
+    if not extra:
+        return None
+    gaz = load_gazetteer(extra, progress=progress, strict=strict)  # looked up at call time (tests redirect it)
+    if report is not None:
+        report(gaz.problems)
     return gaz

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from geo.io.schemas import source_column
-from geo.spatial.proximity import COLUMNS as BORDER_COLUMNS
+from geo.spatial import BORDER_COLUMNS
 
 #: Fields every geocoded record carries (the output contract), in order.
 OUTPUT_FIELDS = ("id", "place", "lat", "lon", "status", "reason", "where_prec", "precision", "uncertainty_km", "country", "admin1",

@@ -150,20 +150,19 @@ class PlaceLookup:
     def __init__(self, layers: Layers, gazetteer: Gazetteer | Callable[[], Gazetteer]) -> None:
         self.layers = layers
         self._gazetteer = gazetteer
-        admin1, countries = layers.admin1, layers.countries
+        admin1, countries = layers.admin1_table, layers.countries_table  # numpy columns: no pandas on this path
         self.admin1_index, self.country_index = name_indexes(layers)
         self.country_codes = country_code_lookup(countries)
         self.admin1_names = [next((v for v in (n, m, f"{a} (unnamed unit)") if isinstance(v, str)), "")
                              for n, m, a in zip(admin1["name_en"], admin1["name"], admin1["admin"])]  # fmt: skip
-        self.admin1_iso3 = admin1["iso3"].to_numpy()
-        self.admin1_code = admin1["iso_3166_2"].to_numpy()
-        self.admin1_geoms = np.asarray(admin1.geometry.values)
-        label_lon, label_lat = admin1["longitude"].to_numpy(dtype=float), admin1["latitude"].to_numpy(dtype=float)
+        self.admin1_iso3 = admin1["iso3"]
+        self.admin1_code = admin1["iso_3166_2"]
+        self.admin1_geoms = admin1.geometry
+        label_lon, label_lat = admin1["longitude"].astype(float), admin1["latitude"].astype(float)
         labels = shapely.points(label_lon, label_lat)  # in one call (a Point apiece took 30 ms of every start)
         self.admin1_label = [pt if ok else None for pt, ok in zip(labels, (np.isfinite(label_lon) & np.isfinite(label_lat)).tolist())]
-        self.country_iso3 = countries["iso3"].to_numpy()
-        self.country_names = countries["name"].to_numpy()
-        self.country_geoms = countries.geometry.values
+        self.country_iso3 = countries["iso3"]
+        self.country_names = countries["name"]
         self.admin1_tree = shapely.STRtree(self.admin1_geoms)
         shapely.prepare(self.admin1_geoms)  # GEOS builds each polygon's index on its first containment test
         self._sovereigns = set(self.country_codes)
@@ -173,9 +172,14 @@ class PlaceLookup:
         self._found: dict[tuple[str, tuple[str, ...]], list[Candidate]] = {}
         self._admin1_at: dict[tuple[float, float], int] = {}
         self._admin1_batch: dict[tuple[float, float], int] = {}
-        self.admin1_gn_code = admin1["gn_a1_code"].to_numpy() if "gn_a1_code" in admin1 else np.array([], dtype=object)
+        self.admin1_gn_code = admin1["gn_a1_code"] if "gn_a1_code" in admin1 else np.array([], dtype=object)
         self._admin1_by_key: dict[str, int] = {}
         self._prefetched: set[str] = set()  # names whose lookups :meth:`prefetch` made ready
+
+    @cached_property
+    def country_geoms(self) -> np.ndarray:
+        """Country outlines (decoded when a country is first a candidate)."""
+        return self.layers.countries_table.geometry
 
     @cached_property
     def gaz(self) -> Gazetteer:

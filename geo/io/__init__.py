@@ -4,7 +4,9 @@
 ``write_records(frame, path)`` writes geocoded records as GeoJSON, CSV or GeoPackage.
 """
 
-from geo.io.export import output_kind, to_geojson, write_records
-from geo.io.records import RecordSet, read_records
+from geo._lazy import lazy_exports
 
-__all__ = ["RecordSet", "output_kind", "read_records", "to_geojson", "write_records"]
+_EXPORTS = {"RecordSet": "records", "read_records": "records", "output_kind": "export", "to_geojson": "export",
+            "write_records": "export"}  # fmt: skip
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import io
 import warnings
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from geo._errors import InputError
+
+if TYPE_CHECKING:  # pandas is imported where a table is read: commands that read none don't pay for it
+    import pandas as pd
 
 #: Input formats read here, by name.
 TABLE_FORMATS = ("gpkg", "parquet")
@@ -59,6 +62,7 @@ def _read_gpkg(source: io.BytesIO) -> pd.DataFrame:
 def _read_parquet(source: io.BytesIO) -> pd.DataFrame:
     """A GeoParquet file (its ``geo`` metadata names the geometry) as a GeoDataFrame, a plain Parquet as a DataFrame."""
     import geopandas as gpd
+    import pandas as pd
     import pyarrow.parquet as pq
 
     metadata = pq.read_schema(source).metadata or {}
@@ -69,6 +73,7 @@ def _read_parquet(source: io.BytesIO) -> pd.DataFrame:
 def _features(frame: pd.DataFrame) -> list[Feature]:
     """(properties, geometry) per row, geometries in lon/lat, values as plain Python."""
     import geopandas as gpd
+    import pandas as pd
 
     geoms: list[BaseGeometry | None] = [None] * len(frame)
     if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame.columns:
@@ -81,6 +86,8 @@ def _features(frame: pd.DataFrame) -> list[Feature]:
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with missing values as None, timestamps as ISO text and arrays as lists (as JSON would give them)."""
+    import pandas as pd
+
     out = {}
     for column in frame.columns:
         series = frame[column]

@@ -1,8 +1,8 @@
-"""A runtime copy of each committed layer in the user cache: its attribute table and each geometry's WKB, pickled.
+"""A runtime copy of each committed layer in the user cache: its columns, attribute frame and geometries' WKB, pickled.
 
 Reading the GeoParquet layers through pyarrow leaves its decoding buffers with the allocator: the three layers (24 MB
 of files) cost about 200 MB of resident memory and 0.2-0.9 s per process, though their geometries take 36 MB. The
-copy loads in about 0.07 s and 66 MB. It is keyed by the layer file's path, size and modification time and by the
+copy loads in about 0.07 s and 66 MB, as a :class:`~geo.layers.table.LayerTable` that needs no pandas. It is keyed by the layer file's path, size and modification time and by the
 library versions, written atomically, and rebuilt from the layer whenever it is missing, stale or unreadable.
 """
 
@@ -14,56 +14,62 @@ import pickle
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
-import shapely
 
 from geo import settings
 from geo.io.atomic import atomic_path
+from geo.layers.table import LayerTable
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 #: Bump when the copy's layout changes.
-FORMAT = 1
+FORMAT = 2
 PREFIX = "layer-"
 
 
 def copy_path(layer: Path) -> Path:
-    """Where the runtime copy of ``layer`` lives: named by the layer and a hash of everything it depends on."""
+    """Where the runtime copy of ``layer`` lives: named by the layer, its path (so two installs sharing a cache keep
+    their own copies) and a hash of everything the copy depends on."""
     st = layer.stat()
-    identity = [FORMAT, str(layer.resolve()), st.st_size, st.st_mtime_ns,
-                *(metadata.version(p) for p in ("pandas", "geopandas", "shapely", "pyarrow"))]  # fmt: skip
-    digest = hashlib.sha256(json.dumps(identity).encode()).hexdigest()[:20]
-    return Path(settings.CACHE_DIR) / f"{PREFIX}{layer.stem}-{digest}.pkl"
+    identity = [FORMAT, st.st_size, st.st_mtime_ns, *(metadata.version(p) for p in ("pandas", "geopandas", "shapely", "pyarrow"))]
+    digest = hashlib.sha256(json.dumps(identity).encode()).hexdigest()[:16]
+    return Path(settings.CACHE_DIR) / f"{_stem(layer)}-{digest}.pkl"
 
 
-def cached_layer(layer: Path, read: Callable[[Path], gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
-    """``read(layer)`` through the runtime copy: from the copy when it is there and sound, else read and copied."""
+def _stem(layer: Path) -> str:
+    """The part of a copy's name that says which layer file it copies: older copies with it are stale."""
+    return f"{PREFIX}{layer.stem}-{hashlib.sha256(str(layer.resolve()).encode()).hexdigest()[:8]}"
+
+
+def cached_layer(layer: Path, read: Callable[[Path], gpd.GeoDataFrame]) -> LayerTable:
+    """``read(layer)`` through the runtime copy, as a table: from the copy when it is there and sound, else read
+    and copied."""
     path = copy_path(layer)
-    frame = _load(path)
-    if frame is None:
-        frame = read(layer)
+    table = _load(path)
+    if table is None:
+        table = LayerTable.from_frame(read(layer))
         try:
-            _save(frame, path)
-            for old in path.parent.glob(f"{PREFIX}{layer.stem}-*.pkl"):
+            _save(table, path)
+            for old in path.parent.glob(f"{_stem(layer)}-*.pkl"):
                 if old != path:
                     old.unlink(missing_ok=True)
         except OSError:  # a read-only cache: the layer itself still serves
             pass
-    return frame
+    return table
 
 
-def _save(frame: gpd.GeoDataFrame, path: Path) -> None:
-    geometry = frame.geometry.name
-    payload = {"format": FORMAT, "attrs": pd.DataFrame(frame.drop(columns=geometry)), "geometry": geometry,
-               "position": list(frame.columns).index(geometry), "crs": frame.crs.to_json() if frame.crs else None,
-               "wkb": shapely.to_wkb(np.asarray(frame.geometry.values)).tolist()}  # fmt: skip
+def _save(table: LayerTable, path: Path) -> None:
+    payload = {"format": FORMAT, "columns": table.columns, "geometry": table.geometry_name, "position": table.position,
+               "crs": table.crs, "attrs": table.frame_attrs, "wkb": table.wkb.tolist()}  # fmt: skip
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as tmp:
         tmp.write_bytes(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _load(path: Path) -> gpd.GeoDataFrame | None:
+def _load(path: Path) -> LayerTable | None:
     try:
         with open(path, "rb") as handle:
             payload = pickle.load(handle)
@@ -71,8 +77,7 @@ def _load(path: Path) -> gpd.GeoDataFrame | None:
             return None
         wkb = np.empty(len(payload["wkb"]), dtype=object)
         wkb[:] = payload["wkb"]
-        frame = payload["attrs"]
-        frame.insert(payload["position"], payload["geometry"], shapely.from_wkb(wkb))
-        return gpd.GeoDataFrame(frame, geometry=payload["geometry"], crs=payload["crs"])
+        return LayerTable(payload["columns"], wkb, payload["geometry"], payload["position"],
+                          payload["crs"], payload["attrs"])  # fmt: skip
     except Exception:  # missing, torn or foreign: read the layer again  # noqa: BLE001
         return None

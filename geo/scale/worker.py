@@ -78,9 +78,9 @@ def scan_partition(part: Partition, encoding: str = "utf-8") -> PartScan:
 @lru_cache(maxsize=4)
 def worker_geocoder(gazetteers: tuple[str, ...]):
     """This process's geocoder over the layers (and the extra gazetteers), loaded on its first partition."""
+    from geo.gazetteer.cache import extra_gazetteer
     from geo.geocoding import Geocoder
     from geo.layers import load_layers
-    from geo.pipeline import extra_gazetteer
 
     LOADS["geocoder"] += 1
     paths = tuple(Path(p) for p in gazetteers)

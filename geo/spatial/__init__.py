@@ -4,8 +4,12 @@
 (:mod:`geo.spatial.proximity`); :mod:`geo.spatial.query` filters by distance, place, area, date and type.
 """
 
-from geo.spatial.proximity import border_distance, select_borders
-from geo.spatial.query import QueryResult, between_dates, in_area, max_precision, near_point, of_type, within_border_km
+from geo._lazy import lazy_exports
 
-__all__ = ["QueryResult", "between_dates", "border_distance", "in_area", "max_precision", "near_point", "of_type",
-           "select_borders", "within_border_km"]  # fmt: skip
+#: The columns :func:`~geo.spatial.proximity.border_distance` adds (here, so naming them imports no geometry stack).
+BORDER_COLUMNS = ("border_km", "border_km_max", "border", "border_lat", "border_lon")
+
+_EXPORTS = {"border_distance": "proximity", "select_borders": "proximity", **dict.fromkeys(
+    ("QueryResult", "between_dates", "in_area", "max_precision", "near_point", "of_type", "within_border_km"), "query")}  # fmt: skip
+__all__ = ["BORDER_COLUMNS", *sorted(_EXPORTS)]
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -34,6 +34,7 @@ from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
 from geo._errors import IncmapError
+from geo.spatial import BORDER_COLUMNS
 from geo.spatial.geodesy import M_PER_KM, aeqd, wgs84
 
 #: Densification step (degrees) of border lines: segments are short enough to be straight anywhere.
@@ -54,7 +55,7 @@ FOOTPRINT_STEP_DEG = 0.05
 #: Below this border distance (km) a footprint's minimum is refined in a local AEQD projection.
 REFINE_KM = 100.0
 #: Output columns added to a GeoDataFrame.
-COLUMNS = ("border_km", "border_km_max", "border", "border_lat", "border_lon")
+COLUMNS = BORDER_COLUMNS
 
 _A = 6378137.0
 _F = 1 / 298.257223563

@@ -1,0 +1,78 @@
+"""A layer as plain columns: numpy arrays and a shapely geometry array, with its GeoDataFrame made on demand.
+
+Place lookups need a few columns and the geometries; importing pandas and geopandas to hold them took about 0.3 s
+of every ``incmap locate``. The frame, for maps and queries, is unpickled from the runtime copy on first use.
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+
+@dataclass(eq=False)
+class LayerTable:
+    """One layer: ``columns`` (name -> numpy array, missing values as NaN or None), ``geometry`` (shapely objects),
+    and the pickled attribute frame the GeoDataFrame is rebuilt from, bit for bit."""
+
+    columns: dict[str, np.ndarray]
+    wkb: np.ndarray = field(repr=False)  # each geometry's WKB, decoded on first use (borders: never, for a lookup)
+    geometry_name: str
+    position: int
+    crs: str | None
+    frame_attrs: bytes = field(repr=False)
+    _frame: gpd.GeoDataFrame | None = field(default=None, repr=False)
+
+    @cached_property
+    def geometry(self) -> np.ndarray:
+        """The geometries (shapely objects), decoded once."""
+        import shapely
+
+        return shapely.from_wkb(self.wkb)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.geometry if name == self.geometry_name else self.columns[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name == self.geometry_name or name in self.columns
+
+    def __len__(self) -> int:
+        return len(self.wkb)
+
+    def frame(self) -> gpd.GeoDataFrame:
+        """The layer as a GeoDataFrame (made once; it shares this table's geometries)."""
+        if self._frame is None:
+            import geopandas as gpd
+
+            attrs = pickle.loads(self.frame_attrs)
+            attrs.insert(self.position, self.geometry_name, self.geometry)
+            self._frame = gpd.GeoDataFrame(attrs, geometry=self.geometry_name, crs=self.crs)
+        return self._frame
+
+    @classmethod
+    def from_frame(cls, frame: gpd.GeoDataFrame) -> LayerTable:
+        """The table of ``frame``: extension-typed columns become plain numpy arrays (missing values as NaN or None)."""
+        import pandas as pd
+
+        name = frame.geometry.name
+        attrs = pd.DataFrame(frame.drop(columns=name))
+        columns = {}
+        for col in attrs.columns:
+            values = attrs[col].to_numpy()
+            if values.dtype == object and any(v is pd.NA for v in values):  # nullable ints: no pandas objects in the table
+                values = attrs[col].to_numpy(dtype=object, na_value=None)
+            columns[col] = values
+        import shapely
+
+        geometry = np.asarray(frame.geometry.values)
+        table = cls(columns, shapely.to_wkb(geometry), name, list(frame.columns).index(name),
+                    frame.crs.to_json() if frame.crs else None, pickle.dumps(attrs, protocol=pickle.HIGHEST_PROTOCOL))  # fmt: skip
+        table.geometry, table._frame = geometry, frame
+        return table
