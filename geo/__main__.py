@@ -1,6 +1,6 @@
 """``python -m geo``: the ``incmap`` command, for environments without the console script on PATH."""
 
-from geo.cli.main import cli
+from geo.cli.main import main
 
 if __name__ == "__main__":
-    cli(prog_name="incmap")
+    main()

@@ -7,6 +7,7 @@ Exit codes: 0 done; 1 a user or data error (its one-line message says what and h
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -18,6 +19,9 @@ from geo import __version__
 from geo._errors import IncmapError, Terminated
 
 EXIT_USER_ERROR, EXIT_INTERNAL_ERROR, EXIT_INTERRUPTED, EXIT_TERMINATED = 1, 70, 130, 143
+#: Cyclic-GC thresholds for a one-command process: Python's (700, 10, 10) walked every record dict of a 10^5-record
+#: map in full five times, 0.3 s of its run, and collected nothing (records are not cyclic garbage).
+GC_THRESHOLDS = (50_000, 20, 100)
 
 
 class IncmapGroup(click.Group):
@@ -64,6 +68,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
 def _terminate(signum, frame) -> None:
     """SIGTERM: unwind (temporary files are removed, old outputs kept), then exit with 143."""
     raise Terminated()
+
+
+def main() -> None:
+    """The ``incmap`` console script: one command per process, so what import made is set aside from the cyclic GC and
+    collections are rarer. (``cli`` itself, as tests call it in a long-lived process, leaves the GC alone.)"""
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+    cli(prog_name="incmap")
 
 
 def _register() -> None:

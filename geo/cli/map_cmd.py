@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import collections
 from pathlib import Path
 
 import click
@@ -92,7 +91,7 @@ def map_(input_path, output, title, border_sel, bands, offline, fragment, png, s
         from geo.maps.snapshot import snapshot
 
         snapshot(written, Path(png))
-    precs = collections.Counter(int(p) for p in frame["where_prec"].dropna())
+    precs = {int(p): int(n) for p, n in frame["where_prec"].value_counts().items()}
     by_prec = ", ".join(f"prec {k}: {v}" for k, v in sorted(precs.items()))
     mode = "offline, self-contained" if options.offline else "online tiles"
     highlight = choose_borders(frame, incidents.layers.borders, options.border, options.bands)

@@ -32,7 +32,7 @@ def problem_reporter(quiet: bool) -> Callable[[list[RecordError]], None]:
 
 def status_summary(frame) -> str:
     """One line: how many records, and how many of each status."""
-    counts = collections.Counter(frame["status"]) if "status" in frame.columns else collections.Counter()
+    counts = collections.Counter(frame["status"].value_counts().to_dict()) if "status" in frame.columns else collections.Counter()
     return status_counts(counts, len(frame))
 
 

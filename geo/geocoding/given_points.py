@@ -24,6 +24,10 @@ from geo.io.schemas import PRECISION_COLUMNS, given_precision
 REASON = "coordinates given in the input"
 
 
+#: Which given coordinates the output's rounding changes (kept under src_): by (lat changed, lon changed).
+_MOVED = {(a, b): frozenset(n for n, moved in (("lat", a), ("lon", b)) if moved) for a in (False, True) for b in (False, True)}
+
+
 @dataclass
 class Block:
     """Rows sharing one column plan: their input positions (ascending), output columns in order, footprints."""
@@ -59,6 +63,7 @@ def point_blocks(lookup: PlaceLookup, records: Sequence[dict], rows: Sequence[in
     lat = [round(float(records[i]["lat"]), 6) for i in rows]  # the output's coordinates, as one record's are rounded
     lon = [round(float(records[i]["lon"]), 6) for i in rows]
     columns_of: dict[tuple, tuple[str, ...]] = {}  # the record's keys -> its input columns (one shape per file, mostly)
+    aliased_of: dict[int, frozenset] = {}  # a file's records share one aliases dict: its keys, by the dict's id
     blocks: dict[tuple, tuple[Block, list[int]]] = {}
     for k, i in enumerate(rows):
         record = records[i]
@@ -66,8 +71,11 @@ def point_blocks(lookup: PlaceLookup, records: Sequence[dict], rows: Sequence[in
         columns = columns_of.get(keys)
         if columns is None:
             columns = columns_of[keys] = input_columns(record)
-        moved = frozenset(n for n, v in (("lat", lat[k]), ("lon", lon[k])) if record[n] != v)
-        key = (columns, frozenset(record.get(ALIASED_KEY) or ()), moved)
+        aliases = record.get(ALIASED_KEY) or ()
+        aliased = aliased_of.get(id(aliases))
+        if aliased is None:
+            aliased = aliased_of[id(aliases)] = frozenset(aliases)
+        key = (columns, aliased, _MOVED[record["lat"] != lat[k], record["lon"] != lon[k]])
         entry = blocks.get(key)
         if entry is None:
             entry = blocks[key] = (Block(), [])
@@ -89,8 +97,8 @@ def _written(lookup: PlaceLookup, records: list[dict], lat: list[float], lon: li
              stated: bool = True) -> dict[str, list]:  # fmt: skip
     """The fields geocoding writes, as columns, for records drawn at their given exact points (``lat``/``lon``: those
     points as the output rounds them; ``stated``: whether their columns include a precision code)."""
-    n, rows = len(records), admin_rows.tolist()
-    names, iso3, codes = lookup.admin1_names, lookup.admin1_iso3, lookup.admin1_code
+    n = len(records)
+    country, admin1, admin1_code = lookup.unit_fields(admin_rows)
     places = [r.get("place") for r in records]
     return {
         "lat": lat,
@@ -100,9 +108,9 @@ def _written(lookup: PlaceLookup, records: list[dict], lat: list[float], lon: li
         "where_prec": [int(WherePrec.EXACT)] * n,
         "precision": [WherePrec.EXACT.label] * n,
         "uncertainty_km": [0.0] * n,
-        "country": [str(iso3[r]) or None if r >= 0 else None for r in rows],
-        "admin1": [names[r] if r >= 0 else None for r in rows],
-        "admin1_code": [codes[r] if r >= 0 and isinstance(codes[r], str) else None for r in rows],
+        "country": country,
+        "admin1": admin1,
+        "admin1_code": admin1_code,
         "matched_name": [p if isinstance(p, str) else None for p in places],
         "gazetteer_id": [None] * n,
         "confidence": [1.0] * n,

@@ -177,6 +177,18 @@ class PlaceLookup:
         self._prefetched: set[str] = set()  # names whose lookups :meth:`prefetch` made ready
 
     @cached_property
+    def _unit_fields(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(country, admin1, admin1_code) as the output writes them per admin-1 row, with None last (for row -1)."""
+        country = np.array([str(c) or None for c in self.admin1_iso3.tolist()] + [None], dtype=object)
+        codes = np.array([c if isinstance(c, str) else None for c in self.admin1_code.tolist()] + [None], dtype=object)
+        return country, np.array([*self.admin1_names, None], dtype=object), codes
+
+    def unit_fields(self, rows: np.ndarray) -> tuple[list, list, list]:
+        """The output's country, admin1 and admin1_code columns for admin-1 ``rows`` (-1: at sea, none)."""
+        at = np.where(rows >= 0, rows, len(self.admin1_names))
+        return tuple(column[at].tolist() for column in self._unit_fields)  # type: ignore[return-value]
+
+    @cached_property
     def country_geoms(self) -> np.ndarray:
         """Country outlines (decoded when a country is first a candidate)."""
         return self.layers.countries_table.geometry

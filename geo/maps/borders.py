@@ -96,4 +96,4 @@ def add_highlight(fmap: folium.Map, borders: gpd.GeoDataFrame, extent: shapely.P
     shown = shown[~shown.geometry.is_empty]  # a border asked for may lie outside the view
     name = f"Queried border {highlight.names}" if highlight.selection else f"Borders near incidents: {highlight.names}"
     folium.map.CustomPane(HIGHLIGHT_PANE, z_index=HIGHLIGHT_Z).add_to(fmap)  # above bands toggled back on; hover reaches the borders below
-    folium.GeoJson(shown, name=name, pane=HIGHLIGHT_PANE, style_function=lambda _: {"color": HIGHLIGHT_COLOUR, "weight": 5}).add_to(fmap)
+    folium.GeoJson(shown.__geo_interface__, name=name, pane=HIGHLIGHT_PANE, style_function=lambda _: {"color": HIGHLIGHT_COLOUR, "weight": 5}).add_to(fmap)

@@ -62,21 +62,37 @@ def deterministic_ids(seed: str) -> Iterator[None]:
 
 def data_fingerprint(frame: pd.DataFrame) -> bytes:
     """A digest of every value and footprint of ``frame``, column by column: the same data gives the same digest in any
-    process. Strings and numbers are hashed by pandas' vectorised hash; other values (lists, mixed) by their str()."""
+    process. Numbers are hashed as their bytes, text columns as their Arrow text (10^5 rows: 0.27 s with pandas' hash,
+    0.1 s so), other values (lists, mixed) by pandas' hash or their str()."""
     digest = hashlib.sha256()
     geometry = frame.geometry.name if hasattr(frame, "geometry") else None
     for name in frame.columns:
-        if name == geometry:
-            digest.update(b"".join(w or b"-" for w in shapely.to_wkb(np.asarray(frame[name].values))))
-            continue
         column = frame[name]
-        if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_extension_array_dtype(column.dtype):
-            digest.update(pd.util.hash_array(column.to_numpy(), categorize=False).tobytes())
-            continue
-        values = column.to_numpy(dtype=object, na_value=None)
-        try:
-            hashed = pd.util.hash_array(values)
-        except (TypeError, ValueError):  # lists (candidates), numbers among strings: hash their text
-            hashed = pd.util.hash_array(np.array([str(v) for v in values], dtype=object))
-        digest.update(hashed.tobytes())
+        digest.update(f"\x1e{name}\x1f{column.dtype}\x1f".encode("utf-8", "surrogatepass"))
+        if name == geometry:
+            digest.update(b"".join(w or b"-" for w in shapely.to_wkb(np.asarray(column.values))))
+        elif pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_extension_array_dtype(column.dtype):
+            digest.update(np.ascontiguousarray(column.to_numpy()).tobytes())
+        elif isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
+            _update_with_text(digest, column)
+        else:
+            values = column.to_numpy(dtype=object, na_value=None)
+            try:
+                hashed = pd.util.hash_array(values)
+            except (TypeError, ValueError):  # lists (candidates), numbers among strings: hash their text
+                hashed = pd.util.hash_array(np.array([str(v) for v in values], dtype=object))
+            digest.update(hashed.tobytes())
     return digest.digest()
+
+
+def _update_with_text(digest, column: pd.Series) -> None:
+    """Hash an Arrow-backed text column by its content only: each value's length and the UTF-8 bytes (missing as NUL)."""
+    import pyarrow as pa
+
+    text = pa.chunked_array(pa.array(column.array)).combine_chunks() if len(column) else pa.array([], pa.large_string())
+    text = text.fill_null("\x00")
+    width = np.int64 if pa.types.is_large_string(text.type) else np.int32
+    offsets = np.frombuffer(text.buffers()[1], dtype=width)[text.offset : text.offset + len(text) + 1]
+    digest.update(np.diff(offsets).astype(np.int64).tobytes())
+    data = text.buffers()[2]
+    digest.update(memoryview(data)[int(offsets[0]) : int(offsets[-1])] if data is not None else b"")

@@ -58,8 +58,9 @@ class DateFilter(MacroElement):
         super().__init__()
         self._name = "DateFilter"
         self.filtered = list(filtered)
-        self.entries = [(layer, group, sorted({_span(d) for d in members}, key=str)) for layer, group, members in entries]
-        dated = [s for s in (date_range(d) for d in dates) if s]
+        # each distinct date read once (10^5 incidents name about 1,500 days)
+        self.entries = [(layer, group, sorted({_span(d) for d in dict.fromkeys(members)}, key=str)) for layer, group, members in entries]
+        dated = [s for s in (date_range(d) for d in dict.fromkeys(dates)) if s]
         self.lo = min(s[0] for s in dated).isoformat() if dated else ""
         self.hi = max(s[1] for s in dated).isoformat() if dated else ""
 
@@ -124,7 +125,7 @@ class SummaryBox(MacroElement):
 def summary_html(frame, title: str, styles, highlight: Highlight, counts: BandCounts | None, mode: str) -> str:
     """The summary box's inner HTML (all text escaped)."""
     n = len(frame)
-    status = Counter(frame["status"]) if "status" in frame else Counter()
+    status = Counter(frame["status"].value_counts().to_dict()) if "status" in frame else Counter()  # iterating: 0.08 s / 10^5
     located = int(frame.geometry.notna().sum()) if n else 0
     spans = [s for s in map(date_range, dict.fromkeys(frame.get("date", pd.Series(dtype=object)))) if s]  # each distinct date once
     dates = f"{min(s[0] for s in spans)} – {max(s[1] for s in spans)}" if spans else "no dates"

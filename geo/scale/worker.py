@@ -111,7 +111,7 @@ def run_partition(part: Partition, job: Job) -> PartResult:
     else:
         result.rows_in = len(frame)
     frame, result.excluded = _apply(frame, job, geocoder)
-    result.statuses = Counter(frame["status"]) if "status" in frame.columns else Counter()
+    result.statuses = Counter(frame["status"].value_counts().to_dict()) if "status" in frame.columns else Counter()
     result.rows_out = len(frame)
     write_records(frame, Path(job.out_dir) / PART_NAME.format(part.index), "parquet")
     return result
