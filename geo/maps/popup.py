@@ -47,11 +47,12 @@ def border_texts(frame: pd.DataFrame) -> list[str | None]:
     near = pd.to_numeric(frame["border_km"], errors="coerce").to_numpy(dtype=float)
     far = pd.to_numeric(frame["border_km_max"], errors="coerce").to_numpy(dtype=float) if "border_km_max" in frame else near
     out: list[str | None] = []
-    for n, f, pair in zip(near, far, texts(frame, "border")):
-        if pair is None or not np.isfinite(n):
+    far_known = np.isfinite(far).tolist()  # as arrays: np.isfinite on one float at a time cost 0.04 s / 10^5
+    for n, f, known, pair, far_ok in zip(near.tolist(), far.tolist(), np.isfinite(near).tolist(), texts(frame, "border"), far_known):
+        if pair is None or not known:
             out.append(None)
         else:
-            out.append(f"{n:,.1f} km to {pair}" if not np.isfinite(f) or f - n < 0.05 else f"{n:,.1f}–{f:,.1f} km to {pair}")
+            out.append(f"{n:,.1f} km to {pair}" if not far_ok or f - n < 0.05 else f"{n:,.1f}–{f:,.1f} km to {pair}")
     return out
 
 
@@ -60,7 +61,7 @@ def uncertainty_texts(frame: pd.DataFrame) -> list[str | None]:
     if "uncertainty_km" not in frame:
         return [None] * len(frame)
     km = pd.to_numeric(frame["uncertainty_km"], errors="coerce").to_numpy(dtype=float)
-    return [f"± {v:,.1f} km" if np.isfinite(v) and v > 0 else None for v in km]
+    return [f"± {v:,.1f} km" if shown else None for v, shown in zip(km.tolist(), (np.isfinite(km) & (km > 0)).tolist())]
 
 
 def _joined(main: list[str | None], extra: list[str | None], template: str) -> list[str | None]:
@@ -84,7 +85,7 @@ def popup_columns(frame: pd.DataFrame, type_names: list[str], *, border: bool = 
             values = _joined(texts(frame, "matched_name"), texts(frame, "gazetteer_id"), "{} [{}]")
         else:
             values = texts(frame, key)
-        if values is not None and any(v is not None for v in values):
+        if values is not None and values.count(None) < len(values):
             columns.append(PopupColumn(key, label, values))
     return columns
 

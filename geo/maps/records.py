@@ -12,6 +12,7 @@ import base64
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 from branca.element import Element, MacroElement
 
 from geo.maps.popup import LABEL_FIELDS, POPUP_FIELDS, PopupColumn
@@ -116,13 +117,19 @@ def packed(values) -> dict:
 
 def encoded(values: list[str | None]) -> dict:
     """A text column as a constant, dictionary codes (``dict`` + packed ``codes``, -1 missing) or plain values."""
-    distinct = list(dict.fromkeys(v for v in values if v is not None))
-    if len(distinct) == 1 and None not in values:
-        return {"constant": distinct[0]}
-    if len(distinct) <= len(values) // 2:
-        index = {v: i for i, v in enumerate(distinct)}
-        return {"dict": distinct, "codes": packed([index[v] if v is not None else -1 for v in values])}
+    codes, uniques = _factorized(values)
+    if len(uniques) == 1 and codes.min() == 0:
+        return {"constant": uniques[0]}
+    if len(uniques) <= len(values) // 2:
+        return {"dict": uniques, "codes": packed(codes)}
     return {"values": values}
+
+
+def _factorized(values) -> tuple[np.ndarray, list]:
+    """(code per value, -1 for None; the distinct values in order of first appearance), by pandas' hashing in C (a
+    dict built in Python took 0.02 s per 10^5-row column)."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    return codes, list(uniques)
 
 
 def _columns(columns: list[PopupColumn], border: bool) -> list[dict]:
@@ -138,15 +145,15 @@ def _date_codes(frame: gpd.GeoDataFrame) -> dict | None:
     """Each incident's date as a code into a table of [first day, last day] spans (-1 undated), for the date filter."""
     if "date" not in frame:
         return None
-    dates = frame["date"].to_numpy(dtype=object, na_value=None)
-    distinct = list(dict.fromkeys(d for d in dates if d is not None))
-    spans = {d: date_range(d) for d in distinct}
-    usable = [d for d in distinct if spans[d]]
+    codes, distinct = _factorized(frame["date"].to_numpy(dtype=object, na_value=None))
+    spans = [date_range(d) for d in distinct]
+    usable = [i for i, span in enumerate(spans) if span]
     if not usable:
         return None
-    index = {d: i for i, d in enumerate(usable)}
-    return {"codes": packed([index.get(d, -1) if d is not None else -1 for d in dates]),
-            "spans": [[spans[d][0].isoformat(), spans[d][1].isoformat()] for d in usable]}  # fmt: skip
+    index = np.full(len(distinct) + 1, -1, dtype=np.int64)  # distinct date -> its span's code; the last slot: undated
+    index[usable] = np.arange(len(usable))
+    return {"codes": packed(index[codes]),
+            "spans": [[spans[i][0].isoformat(), spans[i][1].isoformat()] for i in usable]}  # fmt: skip
 
 
 def _border_columns(frame: gpd.GeoDataFrame) -> dict | None:
