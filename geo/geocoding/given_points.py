@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import shapely
 
 from geo.geocoding.columns import column_plan, input_columns
 from geo.geocoding.lookup import PlaceLookup
@@ -60,8 +61,8 @@ def exact_point(record: dict) -> bool:
 def point_blocks(lookup: PlaceLookup, records: Sequence[dict], rows: Sequence[int], points: np.ndarray,
                  admin_rows: np.ndarray) -> list[Block]:  # fmt: skip
     """Output blocks for ``records[rows]`` (exact points ``points`` in admin-1 units ``admin_rows``), one per plan."""
-    lat = [round(float(records[i]["lat"]), 6) for i in rows]  # the output's coordinates, as one record's are rounded
-    lon = [round(float(records[i]["lon"]), 6) for i in rows]
+    lat = [round(v, 6) for v in shapely.get_y(points).tolist()]  # the output's coordinates, as one record's are rounded
+    lon = [round(v, 6) for v in shapely.get_x(points).tolist()]
     columns_of: dict[tuple, tuple[str, ...]] = {}  # the record's keys -> its input columns (one shape per file, mostly)
     aliased_of: dict[int, frozenset] = {}  # a file's records share one aliases dict: its keys, by the dict's id
     blocks: dict[tuple, tuple[Block, list[int]]] = {}

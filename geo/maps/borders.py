@@ -7,7 +7,7 @@ footprint is possibly within the widest band (``border`` and ``border_km`` from 
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import folium
@@ -79,15 +79,28 @@ def choose_borders(frame: gpd.GeoDataFrame, borders: gpd.GeoDataFrame, selection
     return Highlight(tuple(sorted(counts)), near=near, within_km=widest)
 
 
-def add_highlight(fmap: folium.Map, borders: gpd.GeoDataFrame, extent: shapely.Polygon, highlight: Highlight, bands) -> None:
-    """The highlighted borders over the plain ones (whose tooltips name them) and a toggleable layer per distance band."""
+def start_bands(borders: gpd.GeoDataFrame, extent: shapely.Polygon, highlight: Highlight, bands) -> list[Future]:
+    """Begin buffering the highlighted borders' distance bands (widest first), each on its own thread: GEOS releases
+    the GIL, so the rest of the page is built meanwhile (10^5 incidents near 21 borders: about 0.5 s of buffering)."""
+    if not highlight.pairs:
+        return []
+    line = shapely.union_all(select_borders(borders, ",".join(highlight.pairs)).geometry.values)
+    widths = sorted(bands, reverse=True)
+    pool = ThreadPoolExecutor(len(widths), thread_name_prefix="incmap-band")
+    futures = [pool.submit(lambda km=km: shapely.intersection(geodesic_buffer(line, km), extent)) for km in widths]
+    pool.shutdown(wait=False)  # its threads end with their band
+    return futures
+
+
+def add_highlight(fmap: folium.Map, borders: gpd.GeoDataFrame, extent: shapely.Polygon, highlight: Highlight, bands,
+                  started: list[Future] | None = None) -> None:  # fmt: skip
+    """The highlighted borders over the plain ones (whose tooltips name them) and a toggleable layer per distance band
+    (``started``: the bands :func:`start_bands` began, else they are made here)."""
     if not highlight.pairs:
         return
     chosen = select_borders(borders, ",".join(highlight.pairs))
-    line = shapely.union_all(chosen.geometry.values)
     widths = sorted(bands, reverse=True)
-    with ThreadPoolExecutor(len(widths)) as pool:  # GEOS buffers release the GIL: the bands are built side by side
-        areas = list(pool.map(lambda km: shapely.intersection(geodesic_buffer(line, km), extent), widths))
+    areas = [future.result() for future in (started or start_bands(borders, extent, highlight, bands))]
     for i, (km, band) in enumerate(zip(widths, areas)):
         colour = BAND_COLOURS[min(len(BAND_COLOURS) - 1, len(bands) - 1 - i)]
         folium.GeoJson(shapely.geometry.mapping(for_display(band, 0.0)), name=f"Within {km:g} km of {highlight.names}",

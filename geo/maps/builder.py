@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 import folium
@@ -24,7 +25,7 @@ import shapely
 from branca.colormap import LinearColormap
 
 from geo.layers.load import Layers
-from geo.maps.borders import Highlight, add_highlight, choose_borders
+from geo.maps.borders import Highlight, add_highlight, choose_borders, start_bands
 from geo.maps.deterministic import data_fingerprint
 from geo.maps.elements import DateFilter, FitView, IncidentCounter, SummaryBox
 from geo.maps.geometry import clipped_for_display, display_tolerance
@@ -134,15 +135,14 @@ def _add_regions(fmap: folium.Map, frame: gpd.GeoDataFrame, layers: Layers, exte
     return admin
 
 
-def _add_borders(fmap: folium.Map, frame: gpd.GeoDataFrame, layers: Layers, extent, options: MapOptions) -> Highlight:
-    """International borders drawn prominently; the highlighted ones (asked for, or near incidents) over them, with bands."""
+def _add_borders(fmap: folium.Map, layers: Layers, extent, highlight: Highlight, options: MapOptions, bands: list[Future]) -> None:
+    """International borders drawn prominently; the highlighted ones (asked for, or near incidents) over them, with
+    the ``bands`` :func:`start_bands` began."""
     borders = _clip(layers.borders[["pair", "length_km", "geometry"]], extent)
     if len(borders):  # none within a small view far from every border (a tooltip needs features)
         folium.GeoJson(_geojson(borders), name="International borders", style_function=lambda _: {"color": "#222", "weight": 2.5},
                        tooltip=folium.GeoJsonTooltip(["pair", "length_km"], aliases=["Border", "Length (km)"], localize=True)).add_to(fmap)  # fmt: skip
-    highlight = choose_borders(frame, layers.borders, options.border, options.bands)
-    add_highlight(fmap, layers.borders, extent, highlight, options.bands)
-    return highlight
+    add_highlight(fmap, layers.borders, extent, highlight, options.bands, bands)
 
 
 def _add_controls(fmap: folium.Map, search: list[list], offline: bool) -> None:
@@ -161,13 +161,15 @@ def build_map(frame: gpd.GeoDataFrame, layers: Layers, options: MapOptions | Non
     ``options.border`` says otherwise, the borders the incidents are near are highlighted and banded."""
     options = options or MapOptions()
     extent = _extent(frame, layers)
+    highlight = choose_borders(frame, layers.borders, options.border, options.bands)
+    bands = start_bands(layers.borders, extent, highlight, options.bands)  # buffered while the page is built
     fmap = folium.Map(tiles=None if options.offline else "OpenStreetMap", control_scale=True, maxZoom=MAX_ZOOM, prefer_canvas=True)
     FitView(_view(frame, extent)).add_to(fmap)
     if options.offline:
         fmap.get_root().header.add_child(folium.Element(f"<style>.leaflet-container{{background:{SEA_COLOUR} !important}}</style>"))
     _add_basemap(fmap, layers, extent, options.offline)
     regions = _add_regions(fmap, frame, layers, extent)
-    highlight = _add_borders(fmap, frame, layers, extent, options)
+    _add_borders(fmap, layers, extent, highlight, options, bands)
     styles = type_styles(type_names(frame))
     drawn = add_incidents(fmap, frame, styles, display_tolerance(extent))
     IncidentCounter(drawn.groups).add_to(fmap)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pandas as pd
 from branca.element import MacroElement
 
 from geo.maps.borders import Highlight
@@ -127,7 +126,8 @@ def summary_html(frame, title: str, styles, highlight: Highlight, counts: BandCo
     n = len(frame)
     status = Counter(frame["status"].value_counts().to_dict()) if "status" in frame else Counter()  # iterating: 0.08 s / 10^5
     located = int(frame.geometry.notna().sum()) if n else 0
-    spans = [s for s in map(date_range, dict.fromkeys(frame.get("date", pd.Series(dtype=object)))) if s]  # each distinct date once
+    written = frame["date"].to_numpy(dtype=object, na_value=None).tolist() if "date" in frame else []  # not the Arrow iterator: 0.15 s
+    spans = [s for s in map(date_range, dict.fromkeys(written)) if s]  # each distinct date once
     dates = f"{min(s[0] for s in spans)} – {max(s[1] for s in spans)}" if spans else "no dates"
     lines = [f"<b>{inert_html(title)}</b>",
              f"<div>{n} incidents, {located} located ({status.get('resolved', 0)} resolved, {status.get('ambiguous', 0)} ambiguous, "

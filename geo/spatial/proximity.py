@@ -335,12 +335,12 @@ def border_distance(frame: gpd.GeoDataFrame, selection: str | None = None, borde
     values = {c: np.full(len(frame), np.nan, dtype=object if c == "border" else float) for c in COLUMNS}
     geoms = frame.geometry.values
     present = np.flatnonzero(~(pd.isna(geoms) | shapely.is_empty(geoms)))
-    is_point = np.array([geoms[i].geom_type == "Point" for i in present], dtype=bool)
+    is_point = shapely.get_type_id(np.asarray(geoms)[present]) == 0  # Point (asking each row its type: 0.13 s / 10^5)
     pts = present[is_point]
     if len(pts):
         d, label, qlon, qlat = index.nearest(shapely.get_x(geoms[pts]), shapely.get_y(geoms[pts]))
         values["border_km"][pts] = values["border_km_max"][pts] = d
-        values["border"][pts] = [index.pairs[i] for i in label]
+        values["border"][pts] = np.asarray(index.pairs, dtype=object)[label]
         values["border_lat"][pts], values["border_lon"][pts] = qlat, qlon
     others = present[~is_point]
     if len(others):  # footprints many records share (a region, a country) are measured once
