@@ -10,23 +10,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
-import subprocess
 import sys
-import time
+from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of one run of ``command``."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode:
-        raise SystemExit(f"{' '.join(command)} failed: {proc.stderr.read().decode()[-500:]}")
-    return wall, usage.ru_maxrss / 1024
+from fresh_process import incmap_command, run_measured  # noqa: E402
 
 
 def main() -> None:
@@ -35,15 +25,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7, help="measured runs per setting")
     args = parser.parse_args()
 
-    incmap = shutil.which("incmap", path=os.path.dirname(sys.executable)) or shutil.which("incmap")
-    if not incmap:
-        raise SystemExit("incmap is not installed in this environment")
-    command = [incmap, "locate", args.place]
+    command = [incmap_command(), "locate", args.place]
     settings = {"bytecode cached": {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
                 "sources compiled each run (PYTHONDONTWRITEBYTECODE=1)": {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}}  # fmt: skip
     for label, env in settings.items():
-        run_once(command, env)  # fills the caches
-        runs = [run_once(command, env) for _ in range(args.runs)]
+        run_measured(command, env)  # fills the caches
+        runs = [run_measured(command, env) for _ in range(args.runs)]
         walls = [w for w, _ in runs]
         print(f"incmap locate {args.place!r}, {label}: median {statistics.median(walls):.2f} s "
               f"(best {min(walls):.2f}, worst {max(walls):.2f}, {args.runs} runs); peak RSS {max(m for _, m in runs):.0f} MB")

@@ -527,3 +527,32 @@ def test_click_inside_a_region_level_incident_opens_its_popup(browser, assets, t
         page.wait_for_selector(".leaflet-popup-content", timeout=5000)
         text = page.inner_text(".leaflet-popup-content")
         assert "Title\tRally in the region" in text and "Precision\tregion (admin-1)" in text
+
+
+@pytest.mark.parametrize("dates, shared", [(["2024-03", None, "2024-03-05", "2024-03"], True),
+                                           (["2024-03", None, "not a date", "2024-03"], False)])  # fmt: skip
+def test_popup_dates_read_back_whether_or_not_they_share_the_date_filter_codes(browser, dates, shared):
+    """Dates as written send their codes once (the date filter's); the popups read them back either way."""
+    import geopandas as gpd
+    import shapely
+
+    from geo.maps.incidents import type_names
+    from geo.maps.popup import links, popup_columns
+    from geo.maps.records import RECORDS_JS, record_table
+    from geo.maps.style import type_styles
+
+    frame = gpd.GeoDataFrame({"title": ["a", "b", "c", "d"], "type": ["x"] * 4, "date": dates},
+                             geometry=[shapely.Point(50 + i, 50) for i in range(4)], crs="EPSG:4326")  # fmt: skip
+    names = type_names(frame)
+    table = record_table(frame, popup_columns(frame, names), links(frame), names, type_styles(names))
+    date_row = next(row for row in table["columns"] if row["key"] == "date")
+    assert (date_row["codes"] == "dates") is shared
+    page = browser.new_page()
+    try:
+        page.set_content(f"<script>{RECORDS_JS}</script>")
+        popups = page.evaluate("""t => { const r = incmapRecords(t);
+            return [0, 1, 2, 3].map(i => Object.fromEntries([...r.popup(i).rows].map(row => [row.cells[0].textContent,
+                                                                                              row.cells[1].textContent]))); }""", table)
+    finally:
+        page.close()
+    assert [p.get("Date") for p in popups] == dates and [p["Title"] for p in popups] == ["a", "b", "c", "d"]

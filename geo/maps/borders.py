@@ -16,7 +16,7 @@ import numpy as np
 import shapely
 
 from geo.maps.bands import geodesic_buffer
-from geo.maps.geometry import for_display
+from geo.maps.geometry import for_display, geojson
 from geo.spatial.proximity import select_borders
 from geo.spatial.query import nearest_borders
 
@@ -109,4 +109,4 @@ def add_highlight(fmap: folium.Map, borders: gpd.GeoDataFrame, extent: shapely.P
     shown = shown[~shown.geometry.is_empty]  # a border asked for may lie outside the view
     name = f"Queried border {highlight.names}" if highlight.selection else f"Borders near incidents: {highlight.names}"
     folium.map.CustomPane(HIGHLIGHT_PANE, z_index=HIGHLIGHT_Z).add_to(fmap)  # above bands toggled back on; hover reaches the borders below
-    folium.GeoJson(shown.__geo_interface__, name=name, pane=HIGHLIGHT_PANE, style_function=lambda _: {"color": HIGHLIGHT_COLOUR, "weight": 5}).add_to(fmap)
+    folium.GeoJson(geojson(shown), name=name, pane=HIGHLIGHT_PANE, style_function=lambda _: {"color": HIGHLIGHT_COLOUR, "weight": 5}).add_to(fmap)

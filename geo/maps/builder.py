@@ -28,7 +28,7 @@ from geo.layers.load import Layers
 from geo.maps.borders import Highlight, add_highlight, choose_borders, start_bands
 from geo.maps.deterministic import data_fingerprint
 from geo.maps.elements import DateFilter, FitView, IncidentCounter, SummaryBox
-from geo.maps.geometry import clipped_for_display, display_tolerance
+from geo.maps.geometry import clipped_for_display, display_tolerance, geojson
 from geo.maps.incidents import CLUSTER_MAX, MARKERS_MAX, add_incidents, located_mask, type_names
 from geo.maps.popup import texts
 from geo.maps.search import PlaceSearch, search_entries
@@ -99,18 +99,12 @@ def _clip(frame: gpd.GeoDataFrame, extent: shapely.Polygon) -> gpd.GeoDataFrame:
     return part[~part.geometry.is_empty]
 
 
-def _geojson(frame: gpd.GeoDataFrame) -> dict:
-    """The frame as a GeoJSON dict (folium takes a dict as it is; a frame it copies through a JSON dump and load,
-    0.3 s for the layers of a wide view, with the same page)."""
-    return frame.__geo_interface__
-
-
 def _add_basemap(fmap: folium.Map, layers: Layers, extent, offline: bool) -> None:
     """Offline, the countries are the basemap (land on a sea-coloured background)."""
     if not offline:
         return
     land = _clip(layers.countries[["iso3", "name", "geometry"]], extent)
-    folium.GeoJson(_geojson(land), name="Land", control=False, style_function=lambda _: {"color": "#999", "weight": 0.6, "fillColor": LAND_COLOUR,
+    folium.GeoJson(geojson(land), name="Land", control=False, style_function=lambda _: {"color": "#999", "weight": 0.6, "fillColor": LAND_COLOUR,
                    "fillOpacity": 1.0}, tooltip=folium.GeoJsonTooltip(["name"], aliases=["Country"])).add_to(fmap)  # fmt: skip
 
 
@@ -128,7 +122,7 @@ def _add_regions(fmap: folium.Map, frame: gpd.GeoDataFrame, layers: Layers, exte
             return {"color": "#8a8a8a", "weight": 0.7, "fill": False}
         return {"color": "#8a8a8a", "weight": 0.7, "fillColor": colormap(n), "fillOpacity": 0.55}
 
-    folium.GeoJson(_geojson(admin), name="Regions (admin-1), shaded by incidents", style_function=style,
+    folium.GeoJson(geojson(admin), name="Regions (admin-1), shaded by incidents", style_function=style,
                    tooltip=folium.GeoJsonTooltip(["name_en", "iso_3166_2", "incidents"], aliases=["Region", "Code", "Incidents"])).add_to(fmap)  # fmt: skip
     if top:
         colormap.add_to(fmap)
@@ -140,7 +134,7 @@ def _add_borders(fmap: folium.Map, layers: Layers, extent, highlight: Highlight,
     the ``bands`` :func:`start_bands` began."""
     borders = _clip(layers.borders[["pair", "length_km", "geometry"]], extent)
     if len(borders):  # none within a small view far from every border (a tooltip needs features)
-        folium.GeoJson(_geojson(borders), name="International borders", style_function=lambda _: {"color": "#222", "weight": 2.5},
+        folium.GeoJson(geojson(borders), name="International borders", style_function=lambda _: {"color": "#222", "weight": 2.5},
                        tooltip=folium.GeoJsonTooltip(["pair", "length_km"], aliases=["Border", "Length (km)"], localize=True)).add_to(fmap)  # fmt: skip
     add_highlight(fmap, layers.borders, extent, highlight, options.bands, bands)
 

@@ -40,8 +40,9 @@ def inert_html(value: str) -> str:
 
 def inert_json(value: object) -> str:
     """``value`` as JSON safe inside an HTML <script> and free of Jinja delimiters (strings keep every character:
-    JavaScript reads ``\\u007b`` as ``{``). Structural JSON never has ``{`` before ``{``, ``%`` or ``#``."""
-    text = str(htmlsafe_json_dumps(value, dumps=json.dumps, sort_keys=True))  # exactly Jinja's ``tojson``
+    JavaScript reads ``\\u007b`` as ``{``). Structural JSON never has ``{`` before ``{``, ``%`` or ``#``. Jinja's
+    ``tojson`` escaping, with compact separators (10^5 records: 0.2 MB less page)."""
+    text = str(htmlsafe_json_dumps(value, dumps=json.dumps, sort_keys=True, separators=(",", ":")))
     return _JINJA_OPEN.sub(r"\\u007b", text)
 
 

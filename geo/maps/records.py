@@ -29,7 +29,8 @@ window.incmapRecords = window.incmapRecords || function (d) {
         for (var k = 0; k < s.length; k++) { bytes[k] = s.charCodeAt(k); }
         return new window[c.dtype + 'Array'](bytes.buffer);
     }
-    function decode(col) { if (col.codes) { col.codes = ints(col.codes); } return col; }
+    var dates = d.dates ? ints(d.dates.codes) : null;
+    function decode(col) { if (col.codes) { col.codes = col.codes === 'dates' ? dates : ints(col.codes); } return col; }
     function value(col, i) {
         if (col.constant !== undefined) { return col.constant; }
         if (col.codes) { return col.codes[i] < 0 ? null : col.dict[col.codes[i]]; }
@@ -38,7 +39,6 @@ window.incmapRecords = window.incmapRecords || function (d) {
     var type = ints(d.type), columns = d.columns.map(decode), link = d.link ? decode(d.link) : null;
     var labels = d.label_keys.map(function (k) { return columns.filter(function (c) { return c.key === k; })[0]; })
                              .filter(function (c) { return c; });
-    var dates = d.dates ? ints(d.dates.codes) : null;
     var km = d.border ? ints(d.border.km) : null, kmMax = d.border ? ints(d.border.km_max) : null;
     var pair = d.border ? decode(d.border.pair) : null;
     function borderText(i) {
@@ -90,15 +90,19 @@ def record_table(frame: gpd.GeoDataFrame, columns: list[PopupColumn], links: lis
     """The page's table of ``frame``'s incidents: type codes, popup columns, link, dates, border distances."""
     names = list(styles)
     codes = {name: i for i, name in enumerate(names)}
-    border = _border_columns(frame)
+    border, dates = _border_columns(frame), _date_codes(frame)
+    rows = _columns(columns, border is not None)
+    for row in rows:  # dates as written (no date_precision): their codes are the date filter's, sent once
+        if dates and row["key"] == "date" and row.get("codes") == dates["codes"]:
+            row["codes"] = "dates"
     return {
         "n": len(frame),
         "type": packed(np.array([codes[t] for t in type_names])),
         "types": [{"name": n, "hex": styles[n].hex} for n in names],
-        "columns": _columns(columns, border is not None),
+        "columns": rows,
         "link": encoded(links) if any(links) else None,
         "label_keys": list(LABEL_FIELDS),
-        "dates": _date_codes(frame),
+        "dates": dates,
         "border": border,
         "km_scale": KM_SCALE,
     }

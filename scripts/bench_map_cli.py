@@ -1,0 +1,52 @@
+#!/usr/bin/env python
+"""``incmap map`` end to end on N synthetic incidents with given coordinates, in fresh processes.
+
+The input is ``synthetic_records(N)`` (scripts/synthetic.py: random points around Kazakhstan, random days, 8 types)
+written as CSV; each run reads it, geocodes it (given points), measures border distances and writes the offline page,
+as an analyst's command does. One unmeasured run first fills the caches. Prints the median, best and worst wall
+time, the peak RSS and the page size. The aim (issue 13): 10^5 records in <= 4 s, the page under 8 MB.
+
+    .venv/bin/python scripts/bench_map_cli.py [-n 100000] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from fresh_process import incmap_command, run_measured  # noqa: E402
+from synthetic import synthetic_records  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("-n", type=int, default=100_000, help="incidents in the CSV")
+    parser.add_argument("--runs", type=int, default=5, help="measured runs")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="incmap-bench-map-") as tmp:
+        source, page = Path(tmp) / f"synthetic-{args.n}.csv", Path(tmp) / "map.html"
+        records = synthetic_records(args.n)
+        with open(source, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(records[0]))
+            writer.writeheader()
+            writer.writerows(records)
+        command = [incmap_command(), "map", str(source), "-o", str(page), "--offline", "-q"]
+        run_measured(command)  # fills the caches
+        runs = [run_measured(command) for _ in range(args.runs)]
+        walls = [w for w, _ in runs]
+        size = page.stat().st_size
+    print(f"incmap map of {args.n:,} given points (CSV -> offline page): median {statistics.median(walls):.2f} s "
+          f"(best {min(walls):.2f}, worst {max(walls):.2f}, {args.runs} runs); peak RSS {max(m for _, m in runs):.0f} MB; "
+          f"page {size:,} bytes ({size / 1e6:.2f} MB)")
+    print("aim: <= 4 s and a page under 8 MB")
+
+
+if __name__ == "__main__":
+    main()
