@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 #: Bump when the copy's layout changes.
-FORMAT = 2
+FORMAT = 3
 PREFIX = "layer-"
 
 
@@ -63,7 +63,7 @@ def cached_layer(layer: Path, read: Callable[[Path], gpd.GeoDataFrame]) -> Layer
 
 def _save(table: LayerTable, path: Path) -> None:
     payload = {"format": FORMAT, "columns": table.columns, "geometry": table.geometry_name, "position": table.position,
-               "crs": table.crs, "attrs": table.frame_attrs, "wkb": table.wkb.tolist()}  # fmt: skip
+               "crs": table.crs, "attrs": table.frame_attrs, "wkb": table.wkb.tolist(), "display": table.display_wkb.tolist()}  # fmt: skip
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as tmp:
         tmp.write_bytes(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
@@ -75,9 +75,15 @@ def _load(path: Path) -> LayerTable | None:
             payload = pickle.load(handle)
         if payload.get("format") != FORMAT:
             return None
-        wkb = np.empty(len(payload["wkb"]), dtype=object)
-        wkb[:] = payload["wkb"]
+        wkb, display = (_objects(payload[key]) for key in ("wkb", "display"))
         return LayerTable(payload["columns"], wkb, payload["geometry"], payload["position"],
-                          payload["crs"], payload["attrs"])  # fmt: skip
+                          payload["crs"], payload["attrs"], display)  # fmt: skip
     except Exception:  # missing, torn or foreign: read the layer again  # noqa: BLE001
         return None
+
+
+def _objects(values: list) -> np.ndarray:
+    """A list as a numpy object array (of WKB bytes), element for element."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out

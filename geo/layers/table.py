@@ -16,6 +16,11 @@ import numpy as np
 if TYPE_CHECKING:
     import geopandas as gpd
 
+#: Outlines as maps draw them at their finest (degrees): each layer's geometries simplified once to this, when its
+#: runtime copy is made, so a map clips and simplifies about a quarter of the vertices (admin-1 over a wide view:
+#: 0.21 -> 0.05 s).
+DISPLAY_DEG = 0.01
+
 
 @dataclass(eq=False)
 class LayerTable:
@@ -28,6 +33,7 @@ class LayerTable:
     position: int
     crs: str | None
     frame_attrs: bytes = field(repr=False)
+    display_wkb: np.ndarray | None = field(default=None, repr=False)  # the geometries simplified to DISPLAY_DEG
     _frame: gpd.GeoDataFrame | None = field(default=None, repr=False)
 
     @cached_property
@@ -36,6 +42,15 @@ class LayerTable:
         import shapely
 
         return shapely.from_wkb(self.wkb)
+
+    @cached_property
+    def display_geometry(self) -> np.ndarray:
+        """The geometries simplified to DISPLAY_DEG (topology kept), for maps only."""
+        import shapely
+
+        if self.display_wkb is None:
+            return shapely.simplify(self.geometry, DISPLAY_DEG, preserve_topology=True)
+        return shapely.from_wkb(self.display_wkb)
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self.geometry if name == self.geometry_name else self.columns[name]
@@ -72,7 +87,8 @@ class LayerTable:
         import shapely
 
         geometry = np.asarray(frame.geometry.values)
+        display = shapely.to_wkb(shapely.simplify(geometry, DISPLAY_DEG, preserve_topology=True))
         table = cls(columns, shapely.to_wkb(geometry), name, list(frame.columns).index(name),
-                    frame.crs.to_json() if frame.crs else None, pickle.dumps(attrs, protocol=pickle.HIGHEST_PROTOCOL))  # fmt: skip
+                    frame.crs.to_json() if frame.crs else None, pickle.dumps(attrs, protocol=pickle.HIGHEST_PROTOCOL), display)  # fmt: skip
         table.geometry, table._frame = geometry, frame
         return table

@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import shapely
 
+from geo.layers.table import DISPLAY_DEG
+
 if TYPE_CHECKING:
     import geopandas as gpd
 
-#: Smallest simplification tolerance (degrees) for outlines.
-DISPLAY_TOLERANCE_DEG = 0.01
+#: Smallest simplification tolerance (degrees) for outlines: the layers' display geometries are simplified to it.
+DISPLAY_TOLERANCE_DEG = DISPLAY_DEG
 #: The tolerance is at least the view's width divided by this (about a pixel).
 DISPLAY_DETAIL = 4000
 #: Decimals kept in displayed coordinates (1e-5 degree is about a metre).
