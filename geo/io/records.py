@@ -238,11 +238,13 @@ def _read_delimited(path: str, text: str, delimiter: str, line_offset: int = 0) 
             _problem(result, rec, line, "(row)", f"malformed CSV: {exc}")
             line = reader.line_num + 1 + line_offset
             continue
-        if not "".join(row).strip():
+        if not (row and (row[0].strip() or "".join(row).strip())):  # a blank line (the first cell decides most rows)
             line = reader.line_num + 1 + line_offset
             continue
         cells = row if len(row) == len(header) else [*row[: len(header)], *[None] * (len(header) - len(row))]
-        rec = apply_aliases(dict(zip(header, cells)), aliases)
+        rec = dict(zip(header, cells))
+        if aliases:
+            rec = apply_aliases(rec, aliases)
         rec[LINE_KEY] = line
         if aliases:
             rec[ALIASED_KEY] = aliases
