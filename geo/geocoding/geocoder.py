@@ -26,6 +26,7 @@ from geo.geocoding.context import TEXT_FIELDS
 from geo.geocoding.footprint import geodesic_circle, representative_point, uncertainty_km
 from geo.geocoding.given_points import Block, exact_point, given_reason, is_number, point_blocks
 from geo.geocoding.lookup import PlaceLookup
+from geo.geocoding.parallel import POOL_MIN, resolve_named
 from geo.geocoding.resolver import PlaceResolver, Resolution
 from geo.io.precision import DISTRICT_RADIUS_KM, NEAR_RADIUS_KM, WherePrec
 from geo.io.records import ALIASED_KEY, FOOTPRINT_KEY, LINE_KEY, PROBLEM_KEY
@@ -192,14 +193,45 @@ class Geocoder:
         seen: dict = {}  # place name + context fields -> answer, for records that repeat them
         with self.lookup.admin1_batch(lon[~exact].tolist(), lat[~exact].tolist(), admin_rows[~exact]), \
                 tqdm(total=len(rest), desc="geocoding", unit=" records", file=sys.stderr, disable=not show, mininterval=1.0) as bar:
+            answered = self._resolve_in_bulk(records, rest, given, seen, bar) if len(rest) >= POOL_MIN else set()
             for start in range(0, len(rest), PREFETCH_CHUNK):
                 chunk = rest[start : start + PREFETCH_CHUNK]
                 if len(chunk) >= PREFETCH_MIN:  # their names' lookups made in bulk first
-                    self.resolver.prefetch(records[i].get("place") for i in chunk if i not in given and records[i].get(FOOTPRINT_KEY) is None)
+                    self.resolver.prefetch(records[i].get("place") for i in chunk
+                                           if i not in given and i not in answered and records[i].get(FOOTPRINT_KEY) is None)  # fmt: skip
                 for i in chunk:
                     singles[i] = self.geocode_record(records[i], given.get(i), seen)
-                bar.update(len(chunk))
+                bar.update(sum(1 for i in chunk if i not in answered))  # the bulk pass counted the others
         return _frame(len(records), blocks, singles)
+
+    def _resolve_in_bulk(self, records: Sequence[dict], rest: list[int], given: dict, seen: dict, bar: tqdm) -> set[int]:
+        """Answer the distinct place names (with their context fields) of the records ``rest`` lists that have no
+        coordinates, footprint or problems on every core (:mod:`geo.geocoding.parallel`), into ``seen`` as
+        :meth:`geocode_record` would; the positions of the records answered (none when one process is better). The
+        bar advances by those records as this process's share of the names advances."""
+        firsts: dict[tuple, int] = {}
+        named: list[int] = []
+        for i in rest:
+            record = records[i]
+            if i in given or record.get(PROBLEM_KEY) or record.get(FOOTPRINT_KEY) is not None:
+                continue
+            key = _named_key(record)
+            if key is not None:
+                firsts.setdefault(key, i)
+                named.append(i)
+        shown = 0
+
+        def advance(share: float) -> None:
+            nonlocal shown
+            bar.update(round(share * len(named)) - shown)
+            shown = round(share * len(named))
+
+        answers = resolve_named(self, [records[i] for i in firsts.values()], PREFETCH_CHUNK, advance)
+        if answers is None:
+            return set()
+        advance(1.0)
+        seen.update(zip(firsts, answers))
+        return set(named)
 
 
 @contextmanager

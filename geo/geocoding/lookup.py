@@ -231,10 +231,10 @@ class PlaceLookup:
         row = self._admin1_at.get(key)
         if row is None:
             row = int(self.admin1_of([lon], [lat])[0])
-            self._remember_units([key], [row])
+            self.remember_units([key], [row])
         return row
 
-    def _remember_units(self, points: list[tuple[float, float]], rows: list[int]) -> None:
+    def remember_units(self, points: list[tuple[float, float]], rows: list[int]) -> None:
         """Remember the admin-1 rows of these (lon, lat) points for :meth:`admin1_at` (forgetting all past
         POINT_CACHE_SIZE)."""
         if len(self._admin1_at) + len(points) > POINT_CACHE_SIZE:
@@ -290,7 +290,7 @@ class PlaceLookup:
             found = self.admin1_of(lon, lat).tolist()
             known.update(zip(todo, found))
             lons, lats = lon.tolist(), lat.tolist()
-            self._remember_units(list(zip(lons, lats)), found)  # admin1_at(the place's point) asks again
+            self.remember_units(list(zip(lons, lats)), found)  # admin1_at(the place's point) asks again
             iso2 = gaz.country[todo].tolist()
             iso3 = [self.country_of(a, c) for a, c in zip(found, iso2)]
             self._places.update(zip(todo, zip(gaz.names.take(todo), gaz.ids.take(todo), iso2, lons, lats, gaz.population[todo].tolist(),
@@ -365,6 +365,11 @@ class PlaceLookup:
                 pt = representative_point(geom)
             self._footprints[key] = (geom, pt)
         return self._footprints[key]
+
+    def unit_parts(self) -> dict[int, tuple[str, int, int]]:
+        """The unit footprints made so far, by the id() of each part: (source, row, 0 for the geometry or 1 for its
+        point), so a worker process can name a footprint the parent process makes alike instead of sending it."""
+        return {id(part): (source, row, i) for (source, row), parts in self._footprints.items() for i, part in enumerate(parts)}
 
     def unit_uncertainty(self, source: str, row: int) -> float:
         """Uncertainty radius (km) of an admin-1 unit or country, computed only for units that are chosen."""
