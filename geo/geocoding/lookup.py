@@ -279,6 +279,12 @@ class PlaceLookup:
             names_index.prefetch_fuzzy(unmatched, FUZZY_CUTOFF)
         self._gazetteer_admin1(rows)
 
+    def ready_for_bulk(self) -> None:
+        """Load now what resolving many names loads on the way (the district table, the name index's keys as strings),
+        so that worker processes forked next share it instead of each loading its own (0.9 s and 0.3 s a process)."""
+        load_districts()
+        self.gaz.names_index.decode()
+
     def _gazetteer_admin1(self, rows: Iterable[int]) -> None:
         """Fill the admin-1 row and the description (:attr:`_places`) of gazetteer places not seen before, each column
         read for all of them at once (a row at a time, the columns took 5 us a candidate)."""

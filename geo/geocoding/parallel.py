@@ -53,6 +53,7 @@ def resolve_named(geocoder: Geocoder, records: Sequence[dict], chunk: int, progr
     if len(records) < POOL_MIN or n < 2:
         return None
     global _JOB
+    geocoder.lookup.ready_for_bulk()
     shares = [list(records[k::n]) for k in range(n)]  # interleaved: each share gets its part of every stretch of input
     _JOB = (geocoder, shares, chunk)
     try:
