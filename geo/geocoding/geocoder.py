@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
+from operator import itemgetter
 from pathlib import Path
 
 import geopandas as gpd
@@ -252,8 +253,14 @@ def _frame(n: int, blocks: list[Block], singles: dict[int, tuple[dict, BaseGeome
     """One GeoDataFrame of ``n`` rows in input order from column blocks and single rows (input position -> (row dict,
     footprint)). Columns come in order of first appearance, as in a frame made from every row's dict; a row lacking a
     column gets NaN there, as in such a frame."""
-    firsts = sorted([(b.rows[0], list(b.columns)) for b in blocks] + [(i, list(row)) for i, (row, _) in singles.items()])
-    names = list(dict.fromkeys(c for _, columns in firsts for c in columns))
+    firsts = sorted([(b.rows[0], b.columns) for b in blocks] + [(i, row) for i, (row, _) in singles.items()], key=itemgetter(0))
+    layouts: set[tuple[str, ...]] = set()  # rows mostly share their columns: each layout is read once
+    names: dict[str, None] = {}
+    for _, columns in firsts:
+        layout = tuple(columns)
+        if layout not in layouts:
+            layouts.add(layout)
+            names.update(dict.fromkeys(layout))
     geometry: list = [None] * n
     for block in blocks:
         for i, geom in zip(block.rows, block.geometry):
@@ -264,6 +271,11 @@ def _frame(n: int, blocks: list[Block], singles: dict[int, tuple[dict, BaseGeome
     for i, (row, _) in singles.items():
         slots[i] = row
     data = {}
+    if not blocks and len(names) > 1:
+        try:  # every row has every column: the columns in one transposition (a dict lookup per cell took 0.3 s per 28,000 rows)
+            return _frame_of(dict(zip(names, map(list, zip(*map(itemgetter(*names), slots))))), geometry)
+        except KeyError:
+            pass
     for name in names:
         whole = next((b.columns[name] for b in blocks if len(b.rows) == n and name in b.columns), None)
         if whole is not None:  # one block holds every row (its rows ascend, so they are 0..n-1)
@@ -274,6 +286,11 @@ def _frame(n: int, blocks: list[Block], singles: dict[int, tuple[dict, BaseGeome
             for i, v in zip(block.rows, block.columns.get(name, ())):
                 values[i] = v
         data[name] = values
+    return _frame_of(data, geometry)
+
+
+def _frame_of(data: dict[str, list], geometry: list) -> gpd.GeoDataFrame:
+    """The GeoDataFrame of these columns and footprints."""
     frame = gpd.GeoDataFrame(data, geometry=geometry, crs="EPSG:4326")
     for col in ("where_prec", "acled_geo_precision"):
         frame[col] = frame[col].astype("Int64")  # integers stay integers next to missing values
