@@ -80,18 +80,14 @@ class NameIndex:
     def find(self, folded: str, fuzzy_cutoff: float = 88.0) -> list[NameHit]:
         """Rows matching ``folded`` exactly, by variant key, or else fuzzily (best first)."""
         hits: dict[int, NameHit] = {}
-
-        def offer(table: dict[str, dict[int, float]], key: str, factor: float) -> None:
-            for r, weight in table.get(key, {}).items():
+        vkey = _variant_key(folded)
+        offers = ((self.exact, folded, EXACT), (self.exact, _bare(folded), EXACT * 0.98), (self.variant, vkey if len(vkey) >= 3 else None, VARIANT))
+        for table, key, factor in offers:  # most names are no unit's: three dict misses and no more
+            entry = table.get(key) if key is not None else None
+            for r, weight in (entry or {}).items():
                 quality = factor * weight
                 if r not in hits or hits[r].quality < quality:
-                    hits[r] = NameHit(r, quality, key)
-
-        offer(self.exact, folded, EXACT)
-        offer(self.exact, _bare(folded), EXACT * 0.98)
-        vkey = _variant_key(folded)
-        if len(vkey) >= 3:
-            offer(self.variant, vkey, VARIANT)
+                    hits[r] = NameHit(r, quality, key)  # type: ignore[arg-type]
         if hits or len(folded) < 4 or fuzzy_cutoff > 100:
             return sorted(hits.values(), key=lambda h: -h.quality)
         for key, score in self.fuzzy_index().extract(folded, fuzzy_cutoff):
