@@ -28,9 +28,6 @@ if TYPE_CHECKING:
 POOL_MIN = 20_000
 #: Processes at most (this one included).
 MAX_PROCESSES = 8
-#: Of every SPREAD consecutive names this process takes OWN_SLOTS fewer than an even share (it makes the frame of
-#: every record afterwards, about a tenth of a bulk run's work), the workers the rest in turn.
-SPREAD, OWN_SLOTS = 20, 1
 #: A Resolution's fields sent as they are (geometry and point go by reference; a memoised ranking is empty).
 _PLAIN = tuple(f.name for f in fields(Resolution) if f.name not in ("geometry", "point", "ranking"))
 #: What forked workers read: the geocoder and every process's share of the records (inherited, never pickled).
@@ -57,9 +54,7 @@ def resolve_named(geocoder: Geocoder, records: Sequence[dict], chunk: int, progr
         return None
     global _JOB
     geocoder.lookup.ready_for_bulk()
-    own = SPREAD // n - OWN_SLOTS
-    slots = [0] * own + [1 + k % (n - 1) for k in range(SPREAD - own)]
-    owners = [slots[j % SPREAD] for j in range(len(records))]  # interleaved: each share gets its part of every stretch
+    owners = [j % n for j in range(len(records))]  # interleaved: each share gets its part of every stretch of input
     shares: list[list[dict]] = [[] for _ in range(n)]
     for record, owner in zip(records, owners):
         shares[owner].append(record)
