@@ -75,7 +75,7 @@ class KeyIndex(Mapping[str, np.ndarray]):
         took 4 us a lookup, its strings scattered in memory): for workloads that will look up many names."""
         if self._decoded is None:
             self._decoded = self.keys.tolist()
-            self._position = {key: i for i, key in enumerate(self._decoded)}
+            self._position = dict(zip(self._decoded, range(len(self._decoded))))
         return self._decoded
 
     def __getitem__(self, key: str) -> np.ndarray:

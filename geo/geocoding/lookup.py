@@ -280,10 +280,11 @@ class PlaceLookup:
         self._gazetteer_admin1(rows)
 
     def ready_for_bulk(self) -> None:
-        """Load now what resolving many names loads on the way (the district table, the name index's keys as strings),
-        so that worker processes forked next share it instead of each loading its own (0.9 s and 0.3 s a process)."""
+        """Load now what resolving many names loads on the way (the district table, the name and variant
+        indexes' keys decoded), so that worker processes forked next share it instead of each loading its own."""
         load_districts()
         self.gaz.names_index.decode()
+        self.gaz.variants_index.decode()
 
     def _gazetteer_admin1(self, rows: Iterable[int]) -> None:
         """Fill the admin-1 row and the description (:attr:`_places`) of gazetteer places not seen before, each column
