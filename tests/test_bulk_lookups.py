@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import string
 
@@ -80,3 +81,17 @@ def test_names_shared_among_processes_get_the_answers_of_one(layers, place_recor
         pd.testing.assert_frame_equal(frame.drop(columns="geometry"), one.drop(columns="geometry"))
         assert frame.geometry.to_wkb().tolist() == one.geometry.to_wkb().tolist()
     assert len(calls) == 2 and calls[0] > len(records) // 3
+
+
+def test_a_worker_that_dies_leaves_its_share_to_this_process(layers, place_records, monkeypatch: pytest.MonkeyPatch):
+    """A worker process that ends without answering (killed, out of memory) costs time, not answers."""
+    from geo.gazetteer.cache import load_gazetteer
+    from geo.geocoding import parallel
+
+    one = Geocoder(layers, gazetteer=load_gazetteer(progress=False)).geocode(place_records, progress=False)
+    monkeypatch.setattr(parallel, "POOL_MIN", 100)
+    monkeypatch.setattr("geo.geocoding.geocoder.POOL_MIN", 100)
+    monkeypatch.setattr(parallel, "processes", lambda: 2)
+    monkeypatch.setattr(parallel, "_pack", lambda *_: os._exit(3))  # only a worker packs
+    frame = Geocoder(layers, gazetteer=load_gazetteer(progress=False)).geocode(place_records, progress=False)
+    pd.testing.assert_frame_equal(frame, one)

@@ -13,6 +13,7 @@ import os
 import signal
 from collections.abc import Callable, Sequence
 from dataclasses import fields
+from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -59,13 +60,27 @@ def resolve_named(geocoder: Geocoder, records: Sequence[dict], chunk: int, progr
     for record, owner in zip(records, owners):
         shares[owner].append(record)
     _JOB = (geocoder, shares, chunk)
+    context, workers = multiprocessing.get_context("fork"), []
     try:
-        with multiprocessing.get_context("fork").Pool(n - 1, initializer=_worker_start) as pool:
-            pending = [pool.apply_async(_work, (k,)) for k in range(1, n)]
-            answers = [[(fields, res.geometry) for _, res, fields in resolve_share(geocoder, shares[0], chunk, progress)]]
-            answers += [_unpack(geocoder, p.get()) for p in pending]
+        for k in range(1, n):
+            receiver, sender = context.Pipe(duplex=False)
+            worker = context.Process(target=_work, args=(k, sender), name=f"incmap-geocode-{k}", daemon=True)
+            worker.start()
+            sender.close()
+            workers.append((worker, receiver))
+        answers = [[(fields, res.geometry) for _, res, fields in resolve_share(geocoder, shares[0], chunk, progress)]]
+        for k, (_, receiver) in enumerate(workers, start=1):
+            try:
+                answers.append(_unpack(geocoder, receiver.recv()))
+            except EOFError:  # the worker died (out of memory, killed): its share is resolved here, as alone
+                answers.append([(fields, res.geometry) for _, res, fields in resolve_share(geocoder, shares[k], chunk)])
     finally:
         _JOB = None
+        for worker, receiver in workers:  # none outlives the call (Ctrl-C, an error here)
+            receiver.close()
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
     taken = [iter(share) for share in answers]
     return [next(taken[owner]) for owner in owners]
 
@@ -87,16 +102,15 @@ def resolve_share(geocoder: Geocoder, records: Sequence[dict], chunk: int,
     return out
 
 
-def _worker_start() -> None:
-    """A worker leaves Ctrl-C to the parent process, which ends the pool."""
+def _work(k: int, sender: Connection) -> None:
+    """Resolve share ``k`` of the job in a forked worker and send the answers back packed. Ctrl-C is left to the parent
+    process, which ends its workers; on an error the worker ends without answering and the parent resolves the share
+    itself (so the error, if it is one, is raised there)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _work(k: int) -> tuple:
-    """Resolve share ``k`` of the job (in a forked worker) and pack the answers for the trip back."""
     assert _JOB is not None
     geocoder, shares, chunk = _JOB
-    return _pack(geocoder, resolve_share(geocoder, shares[k], chunk))
+    with sender:
+        sender.send(_pack(geocoder, resolve_share(geocoder, shares[k], chunk)))
 
 
 def _pack(geocoder: Geocoder, done: list[tuple[tuple | None, Resolution, dict]]) -> tuple:
