@@ -227,7 +227,7 @@ class Geocoder:
             bar.update(round(share * len(named)) - shown)
             shown = round(share * len(named))
 
-        answers = resolve_named(self, [records[i] for i in firsts.values()], PREFETCH_CHUNK, advance)
+        answers = resolve_named(self, [records[i] for i in firsts.values()], advance)
         if answers is None:
             return set()
         advance(1.0)

@@ -29,10 +29,15 @@ if TYPE_CHECKING:
 POOL_MIN = 20_000
 #: Processes at most (this one included).
 MAX_PROCESSES = 8
+#: Names a process readies at once (:meth:`PlaceResolver.prefetch`): each batched fuzzy pass converts its pools of keys
+#: once per batch (at 10,000 a batch the conversions took half of the fuzzy passes); below the phrase cache's 50,000.
+SHARE_CHUNK = 40_000
+#: A process reports its progress after every this many names.
+PROGRESS_STEP = 1_000
 #: A Resolution's fields sent as they are (geometry and point go by reference; a memoised ranking is empty).
 _PLAIN = tuple(f.name for f in fields(Resolution) if f.name not in ("geometry", "point", "ranking"))
 #: What forked workers read: the geocoder and every process's share of the records (inherited, never pickled).
-_JOB: tuple[Geocoder, list[list[dict]], int] | None = None
+_JOB: tuple[Geocoder, list[list[dict]]] | None = None
 
 Answer = tuple[dict, BaseGeometry | None]
 
@@ -45,11 +50,11 @@ def processes() -> int:
     return max(1, min(cores, MAX_PROCESSES))
 
 
-def resolve_named(geocoder: Geocoder, records: Sequence[dict], chunk: int, progress: Callable[[float], None] | None = None) -> list[Answer] | None:
+def resolve_named(geocoder: Geocoder, records: Sequence[dict], progress: Callable[[float], None] | None = None) -> list[Answer] | None:
     """(output fields, footprint) for each record (each naming a distinct place + context fields, with no coordinates,
     footprint or problems), as :meth:`Geocoder.geocode_record` makes them, shared among processes; every resolution
     is also memoised in ``geocoder``'s resolver. None when there are too few records or cores to pay for a fork.
-    ``progress`` is told the share of this process's records done after each chunk of them."""
+    ``progress`` is told the share of this process's records done as it advances."""
     n = processes()
     if len(records) < POOL_MIN or n < 2:
         return None
@@ -59,7 +64,7 @@ def resolve_named(geocoder: Geocoder, records: Sequence[dict], chunk: int, progr
     shares: list[list[dict]] = [[] for _ in range(n)]
     for record, owner in zip(records, owners):
         shares[owner].append(record)
-    _JOB = (geocoder, shares, chunk)
+    _JOB = (geocoder, shares)
     context, workers = multiprocessing.get_context("fork"), []
     try:
         for k in range(1, n):
@@ -68,12 +73,12 @@ def resolve_named(geocoder: Geocoder, records: Sequence[dict], chunk: int, progr
             worker.start()
             sender.close()
             workers.append((worker, receiver))
-        answers = [[(fields, res.geometry) for _, res, fields in resolve_share(geocoder, shares[0], chunk, progress)]]
+        answers = [[(fields, res.geometry) for _, res, fields in resolve_share(geocoder, shares[0], progress)]]
         for k, (_, receiver) in enumerate(workers, start=1):
             try:
                 answers.append(_unpack(geocoder, receiver.recv()))
             except EOFError:  # the worker died (out of memory, killed): its share is resolved here, as alone
-                answers.append([(fields, res.geometry) for _, res, fields in resolve_share(geocoder, shares[k], chunk)])
+                answers.append([(fields, res.geometry) for _, res, fields in resolve_share(geocoder, shares[k])])
     finally:
         _JOB = None
         for worker, receiver in workers:  # none outlives the call (Ctrl-C, an error here)
@@ -85,20 +90,20 @@ def resolve_named(geocoder: Geocoder, records: Sequence[dict], chunk: int, progr
     return [next(taken[owner]) for owner in owners]
 
 
-def resolve_share(geocoder: Geocoder, records: Sequence[dict], chunk: int,
+def resolve_share(geocoder: Geocoder, records: Sequence[dict],
                   progress: Callable[[float], None] | None = None) -> list[tuple[tuple | None, Resolution, dict]]:  # fmt: skip
-    """(memo key, resolution, output fields) of each record, their names' lookups made in bulk a chunk at a time
-    (``progress``: told the share done after each)."""
+    """(memo key, resolution, output fields) of each record, their names' lookups made in bulk SHARE_CHUNK at a time
+    (``progress``: told the share done every PROGRESS_STEP records)."""
     resolver, out = geocoder.resolver, []
-    for start in range(0, len(records), chunk):
-        part = records[start : start + chunk]
+    for start in range(0, len(records), SHARE_CHUNK):
+        part = records[start : start + SHARE_CHUNK]
         resolver.prefetch(r.get("place") for r in part)
         for record in part:
             place = record.get("place")
             key, res = resolver.resolve_keyed(place if isinstance(place, str) else "", record)
             out.append((key, res, geocoder.output_fields(res)))
-        if progress is not None:
-            progress(len(out) / len(records))
+            if progress is not None and (len(out) % PROGRESS_STEP == 0 or len(out) == len(records)):
+                progress(len(out) / len(records))
     return out
 
 
@@ -108,9 +113,9 @@ def _work(k: int, sender: Connection) -> None:
     itself (so the error, if it is one, is raised there)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     assert _JOB is not None
-    geocoder, shares, chunk = _JOB
+    geocoder, shares = _JOB
     with sender:
-        sender.send(_pack(geocoder, resolve_share(geocoder, shares[k], chunk)))
+        sender.send(_pack(geocoder, resolve_share(geocoder, shares[k])))
 
 
 def _pack(geocoder: Geocoder, done: list[tuple[tuple | None, Resolution, dict]]) -> tuple:
