@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import string
 
@@ -59,3 +60,38 @@ def test_repeated_names_keep_their_own_context(geocoder):
     pd.testing.assert_series_equal(bulk["country"], one["country"].astype(bulk["country"].dtype), check_names=False)
     pd.testing.assert_series_equal(bulk["gazetteer_id"], one["gazetteer_id"].astype(bulk["gazetteer_id"].dtype), check_names=False)
     assert bulk.loc[0, "country"] == "FRA" and bulk.loc[1, "country"] == "USA" and bulk.loc[3, "country"] == "USA"
+
+
+def test_names_shared_among_processes_get_the_answers_of_one(layers, place_records, monkeypatch: pytest.MonkeyPatch):
+    """Past POOL_MIN distinct names a forked worker resolves a share of them: the same frame, footprints included, and
+    the answers memoised in this process as if made here (a second call forks again and agrees)."""
+    from geo.gazetteer.cache import load_gazetteer
+    from geo.geocoding import parallel
+
+    records = place_records + [{"id": "c", "place": "Paris", "region": "Texas"}, {"id": "e", "place": ""}, {"id": "l", "place": ["x"]}]
+    one = Geocoder(layers, gazetteer=load_gazetteer(progress=False)).geocode(records, progress=False)
+    monkeypatch.setattr(parallel, "POOL_MIN", 100)
+    monkeypatch.setattr("geo.geocoding.geocoder.POOL_MIN", 100)
+    monkeypatch.setattr(parallel, "processes", lambda: 2)
+    shared = Geocoder(layers, gazetteer=load_gazetteer(progress=False))
+    calls = []
+    monkeypatch.setattr(parallel, "_unpack", lambda g, packed, real=parallel._unpack: calls.append(len(packed[0])) or real(g, packed))
+    for _ in range(2):
+        frame = shared.geocode(records, progress=False)
+        pd.testing.assert_frame_equal(frame.drop(columns="geometry"), one.drop(columns="geometry"))
+        assert frame.geometry.to_wkb().tolist() == one.geometry.to_wkb().tolist()
+    assert len(calls) == 2 and calls[0] > len(records) // 3
+
+
+def test_a_worker_that_dies_leaves_its_share_to_this_process(layers, place_records, monkeypatch: pytest.MonkeyPatch):
+    """A worker process that ends without answering (killed, out of memory) costs time, not answers."""
+    from geo.gazetteer.cache import load_gazetteer
+    from geo.geocoding import parallel
+
+    one = Geocoder(layers, gazetteer=load_gazetteer(progress=False)).geocode(place_records, progress=False)
+    monkeypatch.setattr(parallel, "POOL_MIN", 100)
+    monkeypatch.setattr("geo.geocoding.geocoder.POOL_MIN", 100)
+    monkeypatch.setattr(parallel, "processes", lambda: 2)
+    monkeypatch.setattr(parallel, "_pack", lambda *_: os._exit(3))  # only a worker packs
+    frame = Geocoder(layers, gazetteer=load_gazetteer(progress=False)).geocode(place_records, progress=False)
+    pd.testing.assert_frame_equal(frame, one)

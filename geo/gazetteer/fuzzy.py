@@ -84,8 +84,12 @@ class FuzzyIndex:
             for start in range(0, len(group), step):
                 part = group[start : start + step]
                 scores = process.cdist(part, pool, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float64, workers=-1) if pool else None
+                matched = (scores >= cutoff).any(axis=1).tolist() if scores is not None else [False] * len(part)
                 for k, query in enumerate(part):
-                    row = scores[k] if scores is not None else np.empty(0)
+                    if not matched[k]:  # most misspellings match nothing: no per-query array work (a third of the pass)
+                        self._memo[(query, cutoff, limit)] = []
+                        continue
+                    row = scores[k]
                     hits = np.flatnonzero(row >= cutoff)
                     best = hits[np.lexsort((hits, -row[hits]))][:limit]
                     self._memo[(query, cutoff, limit)] = [(pool[j], float(row[j])) for j in best]

@@ -31,7 +31,7 @@ _EMPTY_ROWS.setflags(write=False)
 class KeyIndex(Mapping[str, np.ndarray]):
     """Sorted keys with CSR row lists: a read-only mapping whose keys are bisected without being decoded."""
 
-    __slots__ = ("keys", "offsets", "rows", "_decoded", "_lookups")
+    __slots__ = ("keys", "offsets", "rows", "_decoded", "_position", "_lookups")
 
     def __init__(self, keys: StringColumn, offsets: np.ndarray, rows: np.ndarray) -> None:
         if len(offsets) != len(keys) + 1 or (len(offsets) and int(offsets[-1]) != len(rows)):
@@ -39,6 +39,7 @@ class KeyIndex(Mapping[str, np.ndarray]):
         self.keys, self.offsets, self.rows = keys, offsets, rows
         self.rows.setflags(write=False)
         self._decoded: list[str] | None = None  # every key as a str, once lookups are many
+        self._position: dict[str, int] | None = None  # ... and each one's position
         self._lookups = 0
 
     @classmethod
@@ -55,21 +56,26 @@ class KeyIndex(Mapping[str, np.ndarray]):
 
     def get_rows(self, key: str) -> np.ndarray:
         """Rows filed under key (a read-only view), empty if none. The first DECODE_AFTER lookups bisect the memory-mapped
-        keys (decoding ~20 of them each: a lean start); after that the keys are decoded once into a list, which
-        bisects ~20 times faster (bulk geocoding makes hundreds of thousands of lookups)."""
-        keys = self._decoded
-        if keys is None:
+        keys (decoding ~20 of them each: a lean start); after that the keys are decoded once and looked up in a dict
+        (bulk geocoding makes hundreds of thousands of lookups)."""
+        position = self._position
+        if position is None:
             self._lookups += 1
-            keys = self.decode() if self._lookups > DECODE_AFTER else self.keys
-        i = bisect_left(keys, key)
-        if i < len(keys) and keys[i] == key:
-            return self.rows[self.offsets[i] : self.offsets[i + 1]]
-        return _EMPTY_ROWS
+            if self._lookups <= DECODE_AFTER:
+                keys = self.keys
+                i = bisect_left(keys, key)
+                return self.rows[self.offsets[i] : self.offsets[i + 1]] if i < len(keys) and keys[i] == key else _EMPTY_ROWS
+            self.decode()
+            position = self._position
+        i = position.get(key)  # type: ignore[union-attr]
+        return _EMPTY_ROWS if i is None else self.rows[self.offsets[i] : self.offsets[i + 1]]
 
     def decode(self) -> list[str]:
-        """Every key as a str, decoded once (lookups then bisect this list): for workloads that will look up many names."""
+        """Every key as a str, decoded once, and each key's position (lookups then go by a dict: bisecting the list
+        took 4 us a lookup, its strings scattered in memory): for workloads that will look up many names."""
         if self._decoded is None:
             self._decoded = self.keys.tolist()
+            self._position = dict(zip(self._decoded, range(len(self._decoded))))
         return self._decoded
 
     def __getitem__(self, key: str) -> np.ndarray:

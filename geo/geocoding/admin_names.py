@@ -16,6 +16,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import metadata
 from itertools import accumulate
 from pathlib import Path
@@ -118,32 +119,44 @@ class NameIndex:
     def find(self, folded: str, fuzzy_cutoff: float = 88.0) -> list[NameHit]:
         """Rows matching ``folded`` exactly, by variant key, or else fuzzily (best first)."""
         hits: dict[int, NameHit] = {}
-
-        def offer(table: Mapping[str, dict[int, float]], key: str, factor: float) -> None:
-            for r, weight in table.get(key, {}).items():
+        vkey = _variant_key(folded)
+        offers = ((self.exact, folded, EXACT), (self.exact, _bare(folded), EXACT * 0.98), (self.variant, vkey if len(vkey) >= 3 else None, VARIANT))
+        for table, key, factor in offers:  # most names are no unit's: three dict misses and no more
+            entry = table.get(key) if key is not None else None
+            for r, weight in (entry or {}).items():
                 quality = factor * weight
                 if r not in hits or hits[r].quality < quality:
-                    hits[r] = NameHit(r, quality, key)
-
-        offer(self.exact, folded, EXACT)
-        offer(self.exact, bare(folded), EXACT * 0.98)
-        if len(variant_key(folded)) >= 3:
-            offer(self.variant, variant_key(folded), VARIANT)
+                    hits[r] = NameHit(r, quality, key)  # type: ignore[arg-type]
         if hits or len(folded) < 4 or fuzzy_cutoff > 100:
             return sorted(hits.values(), key=lambda h: -h.quality)
-        if self._fuzzy is None:
-            self._fuzzy = FuzzyIndex(self.exact.keys())
-        for key, score in self._fuzzy.extract(folded, fuzzy_cutoff):
+        for key, score in self.fuzzy_index().extract(folded, fuzzy_cutoff):
             for r, weight in self.exact[key].items():
                 quality = 0.8 * weight * score / 100.0
                 if r not in hits or hits[r].quality < quality:
                     hits[r] = NameHit(r, quality, key)
         return sorted(hits.values(), key=lambda h: -h.quality)
 
+    def fuzzy_index(self) -> FuzzyIndex:
+        """The fuzzy index over every exact key, made on first use."""
+        if self._fuzzy is None:
+            self._fuzzy = FuzzyIndex(self.exact.keys())
+        return self._fuzzy
+
+    def prefetch_fuzzy(self, names: Iterable[str], cutoff: float = 88.0) -> None:
+        """Ready :meth:`find`'s fuzzy matches for many names in one batched pass (see :meth:`FuzzyIndex.prefetch`):
+        one rapidfuzz scan per misspelt name took 4 s of 10^5 bench records."""
+        todo = [n for n in names if len(n) >= 4]
+        if todo:
+            self.fuzzy_index().prefetch(todo, cutoff)
+
 
 def bare(folded: str) -> str:
     """A folded admin name without its type words: "kaluzhskaia oblast" -> "kaluzhskaia"."""
     return " ".join(_TYPE_WORDS.sub(" ", folded).split()) or folded
+
+
+#: The admin-1 and country indexes look up the same name in turn: its bare form and variant key are made once.
+_bare, _variant_key = lru_cache(maxsize=1 << 16)(bare), lru_cache(maxsize=1 << 16)(variant_key)
 
 
 def admin1_index(admin1: LayerTable) -> NameIndex:

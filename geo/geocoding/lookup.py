@@ -124,21 +124,33 @@ def _spelling_first(cands: list[Candidate]) -> list[Candidate]:
 
 def gazetteer_rows(gaz: Gazetteer, folded: str, fuzzy: bool = True) -> list[tuple[int, float]]:
     """(row, name-match quality) for a folded name: exact 1.0, variant 0.92, inflected 0.85, fuzzy <= 0.8."""
-    found: dict[int, float] = {}
-    for row in gaz.lookup(folded)[:MAX_PER_KEY]:
-        found[int(row)] = 1.0
+    found = spelled_rows(gaz, folded)
+    if found or not fuzzy:
+        return found
+    return fuzzy_rows(gaz, folded)
+
+
+def spelled_rows(gaz: Gazetteer, folded: str) -> list[tuple[int, float]]:
+    """:func:`gazetteer_rows` without misspellings: the name as written, its variant key and its case endings undone."""
+    found: dict[int, float] = dict.fromkeys(gaz.lookup(folded)[:MAX_PER_KEY].tolist(), 1.0)
     vkey = variant_key(folded)
     if len(vkey) >= MIN_VARIANT_LEN:  # "kkkkkk" collapses to "k": no evidence of any place
-        for row in gaz.lookup_variant(vkey)[:MAX_PER_KEY]:
-            found.setdefault(int(row), 0.92)
+        for row in gaz.lookup_variant(vkey)[:MAX_PER_KEY].tolist():
+            found.setdefault(row, 0.92)
     for stem in inflection_stems(folded):  # "uralske" (в Уральске) -> "uralsk"; weaker than a spelling as given
-        for row in gaz.lookup(stem)[:MAX_PER_KEY]:
-            found.setdefault(int(row), INFLECTED_QUALITY)
-    if found or not fuzzy or len(folded) < FUZZY_MIN_LEN:
-        return list(found.items())
+        for row in gaz.lookup(stem)[:MAX_PER_KEY].tolist():
+            found.setdefault(row, INFLECTED_QUALITY)
+    return list(found.items())
+
+
+def fuzzy_rows(gaz: Gazetteer, folded: str) -> list[tuple[int, float]]:
+    """Rows a misspelt name reaches (no spelling of it matched): fuzzy keys' rows, quality <= 0.8."""
+    found: dict[int, float] = {}
+    if len(folded) < FUZZY_MIN_LEN:
+        return []
     for key, score in gaz.fuzzy_index().extract(folded, FUZZY_CUTOFF):
-        for row in gaz.lookup(key)[:MAX_PER_KEY]:
-            found.setdefault(int(row), 0.8 * score / 100.0)
+        for row in gaz.lookup(key)[:MAX_PER_KEY].tolist():
+            found.setdefault(row, 0.8 * score / 100.0)
     return list(found.items())
 
 
@@ -167,6 +179,10 @@ class PlaceLookup:
         shapely.prepare(self.admin1_geoms)  # GEOS builds each polygon's index on its first containment test
         self._sovereigns = set(self.country_codes)
         self._gaz_admin: dict[int, int] = {}
+        #: Gazetteer rows described once: (name, id, ISO2, lon, lat, population, feature code, admin-1 row, ISO3).
+        self._places: dict[int, tuple[str, str, str, float, float, int, str, int, str]] = {}
+        self._folded_names: dict[int, str] = {}  # fold() of a row's primary name
+        self._spelled: dict[str, list[tuple[int, float]]] = {}  # spelled_rows() of names prefetch() looked up
         self._footprints: dict[tuple[str, int], tuple[BaseGeometry, Point]] = {}
         self._uncertainty: dict[tuple[str, int], float] = {}
         self._found: dict[tuple[str, tuple[str, ...]], list[Candidate]] = {}
@@ -231,10 +247,10 @@ class PlaceLookup:
         row = self._admin1_at.get(key)
         if row is None:
             row = int(self.admin1_of([lon], [lat])[0])
-            self._remember_units([key], [row])
+            self.remember_units([key], [row])
         return row
 
-    def _remember_units(self, points: list[tuple[float, float]], rows: list[int]) -> None:
+    def remember_units(self, points: list[tuple[float, float]], rows: list[int]) -> None:
         """Remember the admin-1 rows of these (lon, lat) points for :meth:`admin1_at` (forgetting all past
         POINT_CACHE_SIZE)."""
         if len(self._admin1_at) + len(points) > POINT_CACHE_SIZE:
@@ -258,31 +274,64 @@ class PlaceLookup:
         """Ready the lookups a batch of folded names will make (records geocoded in bulk): misspelt names matched in one
         batched fuzzy pass, and the admin-1 unit of every gazetteer place the names reach found in one containment
         query instead of one query per name. Answers are the same as without it."""
-        gaz, rows, misspelt = self.gaz, [], []
+        gaz, rows, unmatched = self.gaz, [], []
         if len(self._prefetched) > POINT_CACHE_SIZE:
             self._prefetched.clear()
+        self._spelled.clear()  # kept for the batch at hand only (names looked up again hit the find cache)
         for name in dict.fromkeys(names):
             if name in self._prefetched:
                 continue
             self._prefetched.add(name)
-            hits = gazetteer_rows(gaz, name, fuzzy=False)
+            hits = self._spelled[name] = spelled_rows(gaz, name)
             rows += [r for r, _ in hits]
-            if not hits and len(name) >= FUZZY_MIN_LEN:
-                misspelt.append(name)
+            if not hits:
+                unmatched.append(name)
+        misspelt = [name for name in unmatched if len(name) >= FUZZY_MIN_LEN]
         if misspelt:
             index = gaz.fuzzy_index()
             index.prefetch(misspelt, FUZZY_CUTOFF)
-            rows += [int(r) for name in misspelt for key, _ in index.extract(name, FUZZY_CUTOFF) for r in gaz.lookup(key)[:MAX_PER_KEY]]
+            rows += [r for name in misspelt for r, _ in fuzzy_rows(gaz, name)]
+        for names_index in (self.admin1_index, self.country_index):  # a name no place bears is looked for among units too
+            names_index.prefetch_fuzzy(unmatched, FUZZY_CUTOFF)
         self._gazetteer_admin1(rows)
 
+    def ready_for_bulk(self) -> None:
+        """Load now what resolving many names loads on the way (the district table, the name and variant
+        indexes' keys decoded), so that worker processes forked next share it instead of each loading its own."""
+        load_districts()
+        self.gaz.names_index.decode()
+        self.gaz.variants_index.decode()
+
     def _gazetteer_admin1(self, rows: Iterable[int]) -> None:
-        """Fill the admin-1 row of gazetteer places not seen before (vectorised)."""
-        todo = [r for r in rows if r not in self._gaz_admin]
+        """Fill the admin-1 row and the description (:attr:`_places`) of gazetteer places not seen before, each column
+        read for all of them at once (a row at a time, the columns took 5 us a candidate)."""
+        known = self._gaz_admin
+        todo = list(dict.fromkeys(r for r in rows if r not in known))
         if todo:
-            lon, lat = self.gaz.lon[todo], self.gaz.lat[todo]
+            gaz = self.gaz
+            lon, lat = gaz.lon[todo], gaz.lat[todo]
             found = self.admin1_of(lon, lat).tolist()
-            self._gaz_admin.update(zip(todo, found))
-            self._remember_units(list(zip(lon.tolist(), lat.tolist())), found)  # admin1_at(the place's point) asks again
+            known.update(zip(todo, found))
+            lons, lats = lon.tolist(), lat.tolist()
+            self.remember_units(list(zip(lons, lats)), found)  # admin1_at(the place's point) asks again
+            iso2 = gaz.country[todo].tolist()
+            iso3 = [self.country_of(a, c) for a, c in zip(found, iso2)]
+            self._places.update(zip(todo, zip(gaz.names.take(todo), gaz.ids.take(todo), iso2, lons, lats, gaz.population[todo].tolist(),
+                                              gaz.fcode[todo].tolist(), found, iso3)))  # fmt: skip
+
+    def _spelled_rows(self, folded: str) -> list[tuple[int, float]]:
+        """:func:`spelled_rows`, as :meth:`prefetch` found it when it did."""
+        hits = self._spelled.get(folded)
+        return spelled_rows(self.gaz, folded) if hits is None else hits
+
+    def _folded_name(self, row: int) -> str:
+        """fold() of a gazetteer row's primary name, remembered."""
+        name = self._folded_names.get(row)
+        if name is None:
+            if len(self._folded_names) >= POINT_CACHE_SIZE:
+                self._folded_names.clear()
+            name = self._folded_names[row] = fold(str(self.gaz.names[row]))
+        return name
 
     def country_of(self, admin_row: int, fallback_iso2: str = "") -> str:
         """Sovereign ISO3 from the admin-1 layer (de jure), else from the gazetteer's ISO2 when it is a sovereign."""
@@ -340,6 +389,11 @@ class PlaceLookup:
             self._footprints[key] = (geom, pt)
         return self._footprints[key]
 
+    def unit_parts(self) -> dict[int, tuple[str, int, int]]:
+        """The unit footprints made so far, by the id() of each part: (source, row, 0 for the geometry or 1 for its
+        point), so a worker process can name a footprint the parent process makes alike instead of sending it."""
+        return {id(part): (source, row, i) for (source, row), parts in self._footprints.items() for i, part in enumerate(parts)}
+
     def unit_uncertainty(self, source: str, row: int) -> float:
         """Uncertainty radius (km) of an admin-1 unit or country, computed only for units that are chosen."""
         key = (source, row)
@@ -371,7 +425,7 @@ class PlaceLookup:
     def _find(self, folded: str, sources: Sequence[str]) -> list[Candidate]:
         out: list[Candidate] = []
         if "gazetteer" in sources:
-            out += self.gazetteer_candidates(folded, gazetteer_rows(self.gaz, folded, fuzzy=False))
+            out += self.gazetteer_candidates(folded, self._spelled_rows(folded))
         if "admin1" in sources:
             out += self.admin1_candidates(self.admin1_index.find(folded, fuzzy_cutoff=NO_FUZZY))
         if "country" in sources:
@@ -379,7 +433,7 @@ class PlaceLookup:
         if out:
             return _spelling_first(out)
         if "gazetteer" in sources:
-            out += self.gazetteer_candidates(folded, gazetteer_rows(self.gaz, folded, fuzzy=True))
+            out += self.gazetteer_candidates(folded, fuzzy_rows(self.gaz, folded))
         if "admin1" in sources:
             out += self.admin1_candidates(self.admin1_index.find(folded))
         if "country" in sources:
@@ -390,21 +444,21 @@ class PlaceLookup:
 
     def gazetteer_candidates(self, folded: str, hits: list[tuple[int, float]]) -> list[Candidate]:
         """Candidates for gazetteer rows (with their admin-1 unit and sovereign state)."""
+        if not hits:
+            return []
         self._gazetteer_admin1(r for r, _ in hits)
-        exact = {int(r) for r in self.gaz.lookup(folded)}
-        primary = {r for r in exact if fold(str(self.gaz.names[r])) == folded}
-        # A name that many places bear as their own name ("Oleksandrivka") means one of them, not the city it once was.
-        bearers = Counter(str(self.gaz.country[r]) for r in primary)
-        out = []
+        exact = set(self.gaz.lookup(folded).tolist())
+        primary = {r for r in exact if self._folded_name(r) == folded}
+        bearers: Counter[str] | None = None
+        places, out = self._places, []
         for row, quality in hits:
-            admin_row = self._gaz_admin[row]
+            name, gid, iso2, lon, lat, population, fcode, admin_row, iso3 = places[row]
             if quality == 1.0 and row not in primary:  # matched an alternate name, not the primary one
-                generic = bearers[str(self.gaz.country[row])] >= GENERIC_NAME_PLACES
-                quality = ALTERNATE_OF_GENERIC_QUALITY if generic else ALTERNATE_QUALITY
-            out.append(Candidate("gazetteer", row, str(self.gaz.names[row]), str(self.gaz.ids[row]),
-                                 self.country_of(admin_row, str(self.gaz.country[row])), admin_row,
-                                 float(self.gaz.lon[row]), float(self.gaz.lat[row]), int(self.gaz.population[row]),
-                                 str(self.gaz.fcode[row]), quality, loose=row not in exact))  # fmt: skip
+                # A name many places bear as their own ("Oleksandrivka") means one of them, not the city it once was.
+                if bearers is None:
+                    bearers = Counter(str(self.gaz.country[r]) for r in primary)
+                quality = ALTERNATE_OF_GENERIC_QUALITY if bearers[iso2] >= GENERIC_NAME_PLACES else ALTERNATE_QUALITY
+            out.append(Candidate("gazetteer", row, name, gid, iso3, admin_row, lon, lat, population, fcode, quality, loose=row not in exact))
         return out
 
     def admin1_candidates(self, hits: Iterable[NameHit]) -> list[Candidate]:

@@ -110,16 +110,26 @@ class PlaceResolver:
 
     def resolve(self, place: str, record: dict | None = None) -> Resolution:
         """Resolve one place phrase in the context of its record (memoised on phrase + context)."""
+        return self.resolve_keyed(place, record)[1]
+
+    def resolve_keyed(self, place: str, record: dict | None = None) -> tuple[tuple | None, Resolution]:
+        """:meth:`resolve`, with the key it is memoised under (None: nothing to read, not memoised)."""
         found = self._start(place, record)
         if isinstance(found, Resolution):
-            return found
+            return None, found
         readings, ctx = found
         key = (place, ctx.key())
         if key not in self._memo:
             res = self._resolve_readings(place, readings, ctx)
             res.ranking = []  # the ranking is kept only when asked for (explain): memoised results stay small
             self._memo[key] = res
-        return self._memo[key]
+        return key, self._memo[key]
+
+    def remember(self, key: tuple, res: Resolution) -> None:
+        """Memoise a resolution made elsewhere (a worker process) under the key :meth:`resolve_keyed` gave it; its
+        phrase counts as prefetched (resolving it again only finds the memo)."""
+        self._memo[key] = res
+        self._prefetched.add(key[0])
 
     def resolve_in(self, place: str, evidence: Context) -> Resolution:
         """Resolve a place phrase with evidence gathered elsewhere (the other places an article names) besides

@@ -43,7 +43,10 @@ def geodesic_distance_km(lon1, lat1, lon2, lat2) -> np.ndarray:
     """Vectorised geodesic distance between lon/lat pairs (arrays or scalars), in km."""
     if all(type(v) in _SCALARS for v in (lon1, lat1, lon2, lat2)):  # one pair: straight to PROJ (broadcasting costs 50 us)
         return np.asarray(wgs84().inv(lon1, lat1, lon2, lat2)[2] / M_PER_KM)
-    arrays = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (lon1, lat1, lon2, lat2)))
-    shape = arrays[0].shape
-    _, _, dist = wgs84().inv(*(np.ascontiguousarray(a).ravel() for a in arrays))
+    arrays = [np.asarray(v, dtype=float) for v in (lon1, lat1, lon2, lat2)]
+    shape = np.broadcast_shapes(*(a.shape for a in arrays))
+    # Each operand spread to the common shape as a flat contiguous copy (np.broadcast_arrays took 50 of the 80 us
+    # that measuring a circle's 48 vertices from its centre cost).
+    flat = [a.ravel() if a.shape == shape else np.full(shape, a) if a.ndim == 0 else np.broadcast_to(a, shape).ravel() for a in arrays]
+    _, _, dist = wgs84().inv(*flat)
     return np.asarray(dist).reshape(shape) / M_PER_KM
