@@ -71,6 +71,7 @@ class KeyRows(Mapping):
         self._rows = array("l", (r for k in self._keys for r in table[k]))
         self._weights = array("d", (w for k in self._keys for w in table[k].values()))
         self._position = dict(zip(self._keys, range(len(self._keys))))
+        self._made: dict[str, dict[int, float]] = {}  # each key's dict, made on its first lookup
 
     def __getstate__(self) -> tuple:
         return "\n".join(self._keys), self._starts, self._rows, self._weights  # keys as one string: one object to read
@@ -79,11 +80,24 @@ class KeyRows(Mapping):
         keys, self._starts, self._rows, self._weights = state
         self._keys = keys.split("\n") if keys else []
         self._position = dict(zip(self._keys, range(len(self._keys))))
+        self._made = {}
 
     def __getitem__(self, key: str) -> dict[int, float]:
-        i = self._position[key]
-        start, end = self._starts[i], self._starts[i + 1]
-        return dict(zip(self._rows[start:end], self._weights[start:end]))
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def get(self, key: str, default: dict[int, float] | None = None) -> dict[int, float] | None:  # type: ignore[override]
+        """Mapping.get without a KeyError per miss (most names asked about are no unit's)."""
+        found = self._made.get(key)
+        if found is None:
+            i = self._position.get(key)
+            if i is None:
+                return default
+            start, end = self._starts[i], self._starts[i + 1]
+            found = self._made[key] = dict(zip(self._rows[start:end], self._weights[start:end]))
+        return found
 
     def __contains__(self, key: object) -> bool:
         return key in self._position
