@@ -19,8 +19,9 @@ from geo import __version__
 from geo._errors import IncmapError, Terminated
 
 EXIT_USER_ERROR, EXIT_INTERNAL_ERROR, EXIT_INTERRUPTED, EXIT_TERMINATED = 1, 70, 130, 143
-#: Cyclic-GC thresholds for a one-command process: Python's (700, 10, 10) walked every record dict of a 10^5-record
-#: map in full five times, 0.3 s of its run, and collected nothing (records are not cyclic garbage).
+#: Cyclic-GC thresholds for a one-command process: Python's (700, 10, 10) walk every record dict of a 10^5-record map
+#: again and again and collect nothing (records are not cyclic garbage). Geocoding pauses the GC itself
+#: (``geo.geocoding.geocoder``); for reading and drawing, these take the GC's time in that map from 0.15 to 0.1 s.
 GC_THRESHOLDS = (50_000, 20, 100)
 
 

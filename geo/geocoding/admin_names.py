@@ -63,7 +63,7 @@ def _table() -> defaultdict:
 
 class KeyRows(Mapping):
     """A frozen key -> {row: weight} table kept as flat arrays: ``incmap locate`` reads it on every start, and 70,000
-    small dicts took 0.08 s to unpickle where these take about 0.02 s. Each lookup makes its dict."""
+    small dicts took 0.08 s to unpickle where these take about 0.02 s. A key's dict is made on its first lookup."""
 
     def __init__(self, table: Mapping[str, Mapping[int, float]]) -> None:
         self._keys = list(table)

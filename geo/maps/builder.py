@@ -25,6 +25,7 @@ import shapely
 from branca.colormap import LinearColormap
 
 from geo.layers.load import Layers
+from geo.layers.table import LayerTable
 from geo.maps.borders import Highlight, add_highlight, choose_borders, start_bands
 from geo.maps.deterministic import data_fingerprint
 from geo.maps.elements import DateFilter, FitView, IncidentCounter, SummaryBox
@@ -91,12 +92,13 @@ def _view(frame: gpd.GeoDataFrame, extent) -> list[list[float]]:
     return [[miny - 0.5, minx - 0.5], [maxy + 0.5, maxx + 0.5]]
 
 
-def _clip(frame: gpd.GeoDataFrame, display: np.ndarray, extent: shapely.Polygon) -> gpd.GeoDataFrame:
-    """Rows intersecting the extent, clipped and simplified for display (coarser for wider views) from ``display``, the
-    layer's geometries as :attr:`~geo.layers.table.LayerTable.display_geometry` gives them (row for row)."""
+def _clip(layer: LayerTable, columns: list[str], extent: shapely.Polygon) -> gpd.GeoDataFrame:
+    """The layer's ``columns`` for rows intersecting the extent, their outlines clipped and simplified for display
+    (coarser for wider views) from the layer's :attr:`~geo.layers.table.LayerTable.display_geometry`."""
+    frame = layer.frame()[[*columns, layer.geometry_name]]
     inside = frame.intersects(extent).to_numpy()
     part = frame[inside].copy()
-    shown = clipped_for_display(display[inside], extent, display_tolerance(extent))
+    shown = clipped_for_display(layer.display_geometry[inside], extent, display_tolerance(extent))
     part["geometry"] = gpd.GeoSeries(shown, index=part.index, crs=part.crs)
     return part[~part.geometry.is_empty]
 
@@ -105,14 +107,14 @@ def _add_basemap(fmap: folium.Map, layers: Layers, extent, offline: bool) -> Non
     """Offline, the countries are the basemap (land on a sea-coloured background)."""
     if not offline:
         return
-    land = _clip(layers.countries[["iso3", "name", "geometry"]], layers.countries_table.display_geometry, extent)
+    land = _clip(layers.countries_table, ["iso3", "name"], extent)
     folium.GeoJson(geojson(land), name="Land", control=False, style_function=lambda _: {"color": "#999", "weight": 0.6, "fillColor": LAND_COLOUR,
                    "fillOpacity": 1.0}, tooltip=folium.GeoJsonTooltip(["name"], aliases=["Country"])).add_to(fmap)  # fmt: skip
 
 
 def _add_regions(fmap: folium.Map, frame: gpd.GeoDataFrame, layers: Layers, extent) -> gpd.GeoDataFrame:
     """Admin-1 outlines with names on hover; regions holding incidents shaded by count, with a legend."""
-    admin = _clip(layers.admin1[["name_en", "iso_3166_2", "iso3", "geometry"]], layers.admin1_table.display_geometry, extent)
+    admin = _clip(layers.admin1_table, ["name_en", "iso_3166_2", "iso3"], extent)
     counts = frame["admin1_code"].value_counts() if "admin1_code" in frame else pd.Series(dtype=int)
     admin["incidents"] = admin["iso_3166_2"].map(counts).fillna(0).astype(int)
     top = int(admin["incidents"].max()) if len(admin) else 0
@@ -134,7 +136,7 @@ def _add_regions(fmap: folium.Map, frame: gpd.GeoDataFrame, layers: Layers, exte
 def _add_borders(fmap: folium.Map, layers: Layers, extent, highlight: Highlight, options: MapOptions, bands: list[Future]) -> None:
     """International borders drawn prominently; the highlighted ones (asked for, or near incidents) over them, with
     the ``bands`` :func:`start_bands` began."""
-    borders = _clip(layers.borders[["pair", "length_km", "geometry"]], layers.borders_table.display_geometry, extent)
+    borders = _clip(layers.borders_table, ["pair", "length_km"], extent)
     if len(borders):  # none within a small view far from every border (a tooltip needs features)
         folium.GeoJson(geojson(borders), name="International borders", style_function=lambda _: {"color": "#222", "weight": 2.5},
                        tooltip=folium.GeoJsonTooltip(["pair", "length_km"], aliases=["Border", "Length (km)"], localize=True)).add_to(fmap)  # fmt: skip
