@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import random
 import string
@@ -32,6 +33,43 @@ def test_batched_fuzzy_matches_equal_single_queries(geocoder):
     batched.prefetch(queries, 88.0)
     assert [batched.extract(q, 88.0) for q in queries] == expected  # same keys, same scores, same order (ties too)
     assert sum(len(e) > 1 for e in expected) > 20 and any(not e for e in expected)
+
+
+def _full_scan(buckets: dict[tuple[str, int], list[str]], query: str, cutoff: float, limit: int = 5) -> list[tuple[str, float]]:
+    """Every key of the query's first letter and a compatible length (``buckets``: keys by both, in index order)
+    scored by rapidfuzz: what the bounds may skip."""
+    from rapidfuzz import fuzz, process
+
+    c = cutoff / 100.0
+    slack = math.floor((1 - c) * 2 * len(query) / c)
+    pool = [k for size in range(len(query) - slack, len(query) + slack + 1) for k in buckets.get((query[0], size), [])]
+    return [(k, score) for k, score, _ in process.extract(query, pool, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)]
+
+
+def test_fuzzy_bounds_skip_no_match_a_full_scan_finds(geocoder):
+    """The character-set and pair-set bounds rule keys out without scoring them: the matches, scores and order are
+    those of scoring every key of the pool, for misspellings, swapped and dropped letters, and non-ASCII keys."""
+    rng = random.Random(9)
+    keys = [k for k in geocoder.gaz.all_keys() if k.startswith(("a", "k", "s", "u"))]
+    keys += ["kärnten", "kärntenx", "ümraniye", "uralsk-1", "uralsk 2", "s'tamba", "ąaąaąaą"]
+    queries = _misspelt(keys, 300, seed=3) + ["uralks", "uralsk", "uralsk 1", "kärnte", "ümranie", "ąaąaąa", "srtamba", "aaaaaaa"]
+    for word in rng.sample(keys, 150):
+        if len(word) > 3:
+            i = rng.randrange(1, len(word) - 1)
+            queries += [word[:i] + word[i + 1 :], word[:i] + word[i + 1] + word[i] + word[i + 2 :]]
+    buckets: dict[tuple[str, int], list[str]] = {}
+    for key in keys:
+        buckets.setdefault((key[0], len(key)), []).append(key)
+    batched, single = FuzzyIndex(keys), FuzzyIndex(keys)
+    batched.prefetch(queries, 88.0)
+    found = 0
+    for query in queries:
+        for cutoff in (75.0, 88.0):
+            expected = _full_scan(buckets, query, cutoff)
+            assert single.extract(query, cutoff) == expected, (query, cutoff)
+            found += len(expected)
+        assert batched.extract(query, 88.0) == _full_scan(buckets, query, 88.0), query
+    assert found > len(queries)  # the queries do match (the comparison is not between empty lists)
 
 
 @pytest.fixture(scope="module")
