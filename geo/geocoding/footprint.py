@@ -73,20 +73,22 @@ def uncertainty_km(geom: BaseGeometry, point: Point) -> float:
     return float(np.max(geodesic_distance_km(point.x, point.y, coords[:, 0], coords[:, 1])))
 
 
-def place_footprint(lon: float, lat: float, kind: Kind, offset_km: float | None = None,
-                    bearing: float | None = None) -> tuple[BaseGeometry, Point, WherePrec]:  # fmt: skip
-    """Footprint, representative point and precision of a gazetteer place read as ``kind``
-    ("30 km north of X" moves the centre ``offset_km`` along ``bearing``)."""
-    pt = Point(lon, lat)
+def place_footprint(lon: float, lat: float, kind: Kind, offset_km: float | None = None, bearing: float | None = None,
+                    point: Point | None = None) -> tuple[BaseGeometry, Point, WherePrec, float]:  # fmt: skip
+    """Footprint, representative point, precision and uncertainty radius (km) of a gazetteer place read as ``kind``
+    ("30 km north of X" moves the centre ``offset_km`` along ``bearing``). ``point``: the place's Point, when made
+    already (in bulk). A circle's radius is its uncertainty: every vertex lies that far from its centre, so measuring
+    its hull again (a third of the output fields' cost) gives the same figure."""
+    pt = Point(lon, lat) if point is None else point
     if kind == Kind.NEAR and offset_km:
         lon2, lat2, _ = wgs84().fwd(lon, lat, bearing or 0.0, offset_km * M_PER_KM)
-        return geodesic_circle(lon2, lat2, NEAR_RADIUS_KM), Point(lon2, lat2), WherePrec.NEAR
+        return geodesic_circle(lon2, lat2, NEAR_RADIUS_KM), Point(lon2, lat2), WherePrec.NEAR, NEAR_RADIUS_KM
     if kind == Kind.NEAR:
-        return geodesic_circle(lon, lat, NEAR_RADIUS_KM), pt, WherePrec.NEAR
+        return geodesic_circle(lon, lat, NEAR_RADIUS_KM), pt, WherePrec.NEAR, NEAR_RADIUS_KM
     if kind == Kind.DISTRICT:
-        return geodesic_circle(lon, lat, DISTRICT_RADIUS_KM), pt, WherePrec.ADMIN2
+        return geodesic_circle(lon, lat, DISTRICT_RADIUS_KM), pt, WherePrec.ADMIN2, DISTRICT_RADIUS_KM
     if kind == Kind.AREA:
-        return geodesic_circle(lon, lat, AREA_RADIUS_KM), pt, WherePrec.AREA
+        return geodesic_circle(lon, lat, AREA_RADIUS_KM), pt, WherePrec.AREA, AREA_RADIUS_KM
     if kind == Kind.WATER:
-        return pt, pt, WherePrec.WATER
-    return pt, pt, WherePrec.EXACT
+        return pt, pt, WherePrec.WATER, 0.0
+    return pt, pt, WherePrec.EXACT, 0.0

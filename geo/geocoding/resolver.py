@@ -294,13 +294,15 @@ class PlaceResolver:
             ambiguous = True  # a spelling's neighbour with nothing to support it is a guess, shown as one
         if best.source in ("admin1", "country"):
             (geom, pt), prec = self.lookup.unit_footprint(best.source, best.row), WherePrec.ADMIN1 if best.source == "admin1" else WherePrec.COUNTRY
+            radius = self.lookup.unit_uncertainty(best.source, best.row)
         else:
-            geom, pt, prec = place_footprint(best.lon, best.lat, reading.kind, reading.offset_km, reading.bearing)
+            geom, pt, prec, radius = place_footprint(best.lon, best.lat, reading.kind, reading.offset_km, reading.bearing,
+                                                     self.lookup.place_point(best.row))  # fmt: skip
         return Resolution(
             "ambiguous" if ambiguous else "resolved", geom, pt, prec, best.name, best.gid,
             conf, alternatives, reason=("; ".join(best.why + ([] if supported or not best.fuzzy else ["a misspelling's neighbour, nothing in the record supports it"]))),
             approximate=reading.kind in (Kind.AREA, Kind.NEAR, Kind.DISTRICT) and best.source == "gazetteer",
-            uncertainty_km=self.lookup.unit_uncertainty(best.source, best.row) if best.source in ("admin1", "country") else None,
+            uncertainty_km=radius,
             choice=choice,
         )  # fmt: skip
 
