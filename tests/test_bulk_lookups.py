@@ -102,7 +102,8 @@ def test_repeated_names_keep_their_own_context(geocoder):
 
 def test_names_shared_among_processes_get_the_answers_of_one(layers, place_records, monkeypatch: pytest.MonkeyPatch):
     """Past POOL_MIN distinct names a forked worker resolves a share of them: the same frame, footprints included, and
-    the answers memoised in this process as if made here (a second call forks again and agrees)."""
+    the answers memoised in this process as if made here: a second call answers from the geocoder's memory, a third
+    with that memory cleared forks again, and all agree."""
     from geo.gazetteer.cache import load_gazetteer
     from geo.geocoding import parallel
 
@@ -114,7 +115,9 @@ def test_names_shared_among_processes_get_the_answers_of_one(layers, place_recor
     shared = Geocoder(layers, gazetteer=load_gazetteer(progress=False))
     calls = []
     monkeypatch.setattr(parallel, "_unpack", lambda g, packed, real=parallel._unpack: calls.append(len(packed[0])) or real(g, packed))
-    for _ in range(2):
+    for forget in (False, False, True):
+        if forget:
+            shared._answers.clear()
         frame = shared.geocode(records, progress=False)
         pd.testing.assert_frame_equal(frame.drop(columns="geometry"), one.drop(columns="geometry"))
         assert frame.geometry.to_wkb().tolist() == one.geometry.to_wkb().tolist()
@@ -133,3 +136,20 @@ def test_a_worker_that_dies_leaves_its_share_to_this_process(layers, place_recor
     monkeypatch.setattr(parallel, "_pack", lambda *_: os._exit(3))  # only a worker packs
     frame = Geocoder(layers, gazetteer=load_gazetteer(progress=False)).geocode(place_records, progress=False)
     pd.testing.assert_frame_equal(frame, one)
+
+
+def test_records_geocoded_again_are_answered_from_memory(layers, place_records, monkeypatch: pytest.MonkeyPatch):
+    """A geocoder remembers each named record's answer (by place and context fields) across calls: a dataset geocoded
+    again resolves nothing and gets the same frame; a new context is resolved anew."""
+    from geo.gazetteer.cache import load_gazetteer
+
+    geocoder = Geocoder(layers, gazetteer=load_gazetteer(progress=False))
+    records = place_records[:400]
+    first = geocoder.geocode(records, progress=False)
+    monkeypatch.setattr(geocoder.resolver, "resolve_keyed", lambda *a, **k: pytest.fail("resolved again"))
+    again = geocoder.geocode(records, progress=False)
+    pd.testing.assert_frame_equal(again.drop(columns="geometry"), first.drop(columns="geometry"))
+    assert again.geometry.to_wkb().tolist() == first.geometry.to_wkb().tolist()
+    monkeypatch.undo()
+    paris = geocoder.geocode([{"id": "a", "place": "Paris"}, {"id": "b", "place": "Paris", "country": "USA"}], progress=False)
+    assert paris["country"].tolist() == ["FRA", "USA"]

@@ -44,6 +44,8 @@ PROGRESS_MIN = 2000
 #: Records geocoded one by one are taken in chunks of this many, their place names' lookups made in bulk first (the chunk
 #: stays within the phrase parser's cache); below PREFETCH_MIN records a bulk pass saves nothing.
 PREFETCH_CHUNK, PREFETCH_MIN = 10_000, 50
+#: Answers for named records a Geocoder remembers across calls (each holds a row's fields; the resolver holds the rest).
+ANSWERS_MAX = 200_000
 #: A given footprint's precision by its radius (km, around its representative point) when the input states none;
 #: lines are routes or areas (5), and size alone never makes a country (6).
 FOOTPRINT_PRECISION_KM = ((1.0, WherePrec.EXACT), (NEAR_RADIUS_KM, WherePrec.NEAR), (75.0, WherePrec.ADMIN2), (500.0, WherePrec.ADMIN1))
@@ -60,6 +62,9 @@ class Geocoder:
         self._gazetteer, self._extra, self._progress = gazetteer, tuple(extra_gazetteers), progress
         self.lookup = PlaceLookup(self.layers, lambda: self.gaz)
         self.resolver = PlaceResolver(self.lookup)
+        #: (output fields, footprint) by what a named record's answer depends on (:func:`_named_key`), kept across calls:
+        #: a dataset geocoded again, or records repeating names, skip parsing and context (ANSWERS_MAX at most).
+        self._answers: dict[tuple, tuple[dict, BaseGeometry | None]] = {}
 
     @cached_property
     def gaz(self) -> Gazetteer:
@@ -196,7 +201,9 @@ class Geocoder:
         rest = [i for i in range(len(records)) if i not in done]
         show = len(rest) > PROGRESS_MIN if progress is None else progress
         singles: dict[int, tuple[dict, BaseGeometry | None]] = {}
-        seen: dict = {}  # place name + context fields -> answer, for records that repeat them
+        if len(self._answers) + len(rest) > ANSWERS_MAX:
+            self._answers.clear()
+        seen = self._answers  # place name + context fields -> answer, for records that repeat them
         with self.lookup.admin1_batch(lon[~exact].tolist(), lat[~exact].tolist(), admin_rows[~exact]), \
                 tqdm(total=len(rest), desc="geocoding", unit=" records", file=sys.stderr, disable=not show, mininterval=1.0) as bar:
             answered = self._resolve_in_bulk(records, rest, given, seen, bar) if len(rest) >= POOL_MIN else set()
@@ -213,18 +220,24 @@ class Geocoder:
     def _resolve_in_bulk(self, records: Sequence[dict], rest: list[int], given: dict, seen: dict, bar: tqdm) -> set[int]:
         """Answer the distinct place names (with their context fields) of the records ``rest`` lists that have no
         coordinates, footprint or problems on every core (:mod:`geo.geocoding.parallel`), into ``seen`` as
-        :meth:`geocode_record` would; the positions of the records answered (none when one process is better). The
-        bar advances by those records as this process's share of the names advances."""
+        :meth:`geocode_record` would; the positions of the records ``seen`` answers now (only those answered before
+        when one process is better). The bar advances by those records as this process's share of the names advances."""
         firsts: dict[tuple, int] = {}
         named: list[int] = []
+        known: list[int] = []  # records whose answer ``seen`` holds already
         for i in rest:
             record = records[i]
             if i in given or record.get(PROBLEM_KEY) or record.get(FOOTPRINT_KEY) is not None:
                 continue
             key = _named_key(record)
-            if key is not None:
+            if key is None:
+                continue
+            if key in seen:
+                known.append(i)
+            else:
                 firsts.setdefault(key, i)
                 named.append(i)
+        bar.update(len(known))
         shown = 0
 
         def advance(share: float) -> None:
@@ -234,10 +247,10 @@ class Geocoder:
 
         answers = resolve_named(self, [records[i] for i in firsts.values()], advance)
         if answers is None:
-            return set()
+            return set(known)
         advance(1.0)
         seen.update(zip(firsts, answers))
-        return set(named)
+        return set(known + named)
 
 
 @contextmanager
