@@ -12,6 +12,7 @@ import sys
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
@@ -111,6 +112,7 @@ class Gazetteer:
     variants_index: KeyIndex  # variant_key(fold(...)) -> rows, most populous first
     problems: list[RecordError] = field(default_factory=list)
     from_cache: bool = False
+    store: Path | None = field(default=None, repr=False, compare=False)  # the cache folder it is mapped from, if any
     _fuzzy: FuzzyIndex | None = field(default=None, repr=False, compare=False)
     derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)  # statistics computed once per gazetteer
 

@@ -87,7 +87,7 @@ def read_store(folder: Path, format_version: int) -> Gazetteer | None:
             return None
         problems = [RecordError(*p) for p in json.loads((folder / PROBLEMS).read_text(encoding="utf-8"))]
         return Gazetteer(**columns, names_index=index("names_index"), variants_index=index("variants_index"),
-                         problems=problems, from_cache=True)  # fmt: skip
+                         problems=problems, from_cache=True, store=folder)  # fmt: skip
     except FileNotFoundError:
         return None
     except Exception:  # a torn or foreign folder (truncated array, bad JSON, wrong dtype): rebuild rather than fail

@@ -21,6 +21,7 @@ from geo.gazetteer.countries import iso2_to_iso3
 from geo.gazetteer.districts import load_districts
 from geo.gazetteer.index import Gazetteer
 from geo.gazetteer.names import fold, variant_key
+from geo.geocoding import unit_facts
 from geo.geocoding.admin_names import NameHit, country_code_lookup, name_indexes
 from geo.geocoding.footprint import representative_point, uncertainty_km
 from geo.layers.load import Layers
@@ -192,6 +193,7 @@ class PlaceLookup:
         self.admin1_gn_code = admin1["gn_a1_code"] if "gn_a1_code" in admin1 else np.array([], dtype=object)
         self._admin1_by_key: dict[str, int] = {}
         self._prefetched: set[str] = set()  # names whose lookups :meth:`prefetch` made ready
+        self._facts: unit_facts.UnitFacts | None = None  # places' units and units' radii, read by ready_for_bulk()
 
     @cached_property
     def _unit_fields(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -298,8 +300,11 @@ class PlaceLookup:
 
     def ready_for_bulk(self) -> None:
         """Load now what resolving many names loads on the way (the district table, the name and variant
-        indexes' keys decoded), so that worker processes forked next share it instead of each loading its own."""
+        indexes' keys decoded, the places' units and units' radii from the cache), so that worker processes forked
+        next share it instead of each loading or finding its own."""
         load_districts()
+        if self._facts is None:
+            self._facts = unit_facts.load(self)
         self.gaz.names_index.decode()
         self.gaz.variants_index.decode()
 
@@ -312,7 +317,8 @@ class PlaceLookup:
             gaz = self.gaz
             lon, lat = gaz.lon[todo], gaz.lat[todo]
             points = shapely.points(lon, lat)  # in one call: a Point apiece, made when a place is chosen, cost 13 us
-            found = self.admin1_of(lon, lat, points).tolist()
+            facts = self._facts
+            found = facts.place_admin1[todo].tolist() if facts is not None else self.admin1_of(lon, lat, points).tolist()
             known.update(zip(todo, found))
             self._points.update(zip(todo, points.tolist()))
             lons, lats = lon.tolist(), lat.tolist()
@@ -403,6 +409,8 @@ class PlaceLookup:
 
     def unit_uncertainty(self, source: str, row: int) -> float:
         """Uncertainty radius (km) of an admin-1 unit or country, computed only for units that are chosen."""
+        if self._facts is not None:
+            return float(self._facts.uncertainty[source][row])
         key = (source, row)
         if key not in self._uncertainty:
             self._uncertainty[key] = uncertainty_km(*self.unit_footprint(source, row))
