@@ -115,13 +115,16 @@ def test_names_shared_among_processes_get_the_answers_of_one(layers, place_recor
     shared = Geocoder(layers, gazetteer=load_gazetteer(progress=False))
     calls = []
     monkeypatch.setattr(parallel, "_unpack", lambda g, packed, real=parallel._unpack: calls.append(len(packed[0])) or real(g, packed))
+    from_worker = []
     for forget in (False, False, True):
         if forget:
             shared._answers.clear()
         frame = shared.geocode(records, progress=False)
         pd.testing.assert_frame_equal(frame.drop(columns="geometry"), one.drop(columns="geometry"))
         assert frame.geometry.to_wkb().tolist() == one.geometry.to_wkb().tolist()
-    assert len(calls) == 2 and calls[0] > len(records) // 3
+        from_worker.append(sum(calls))
+        calls.clear()
+    assert from_worker[0] > len(records) // 5 and from_worker[1] == 0 and from_worker[2] > len(records) // 5
 
 
 def test_a_worker_that_dies_leaves_its_share_to_this_process(layers, place_records, monkeypatch: pytest.MonkeyPatch):
@@ -133,9 +136,22 @@ def test_a_worker_that_dies_leaves_its_share_to_this_process(layers, place_recor
     monkeypatch.setattr(parallel, "POOL_MIN", 100)
     monkeypatch.setattr("geo.geocoding.geocoder.POOL_MIN", 100)
     monkeypatch.setattr(parallel, "processes", lambda: 2)
+    real_pack = parallel._pack
     monkeypatch.setattr(parallel, "_pack", lambda *_: os._exit(3))  # only a worker packs
     frame = Geocoder(layers, gazetteer=load_gazetteer(progress=False)).geocode(place_records, progress=False)
     pd.testing.assert_frame_equal(frame, one)
+    packed = []  # a worker's own copy (forked): it answers its first stretch, then dies while packing the second
+
+    def pack_once(geocoder, done):
+        packed.append(len(done))
+        return real_pack(geocoder, done) if len(packed) == 1 else os._exit(3)
+
+    monkeypatch.setattr(parallel, "_pack", pack_once)
+    unpacked = []
+    monkeypatch.setattr(parallel, "_unpack", lambda g, p, real=parallel._unpack: unpacked.append(len(p[0])) or real(g, p))
+    frame = Geocoder(layers, gazetteer=load_gazetteer(progress=False)).geocode(place_records, progress=False)
+    pd.testing.assert_frame_equal(frame, one)
+    assert len(unpacked) == 1 and unpacked[0] >= parallel.MIN_STRETCH
 
 
 def test_records_geocoded_again_are_answered_from_memory(layers, place_records, monkeypatch: pytest.MonkeyPatch):

@@ -1,10 +1,13 @@
-"""Resolving many distinct place names on every core: forked worker processes take a share of them each while this
-process resolves its own, and their answers come back as they would have been made here.
+"""Resolving many distinct place names on every core: forked worker processes and this one take stretches of them
+from a shared counter until none is left, and the workers' answers come back as they would have been made here.
 
 Used by :meth:`geo.geocoding.Geocoder.geocode` for large inputs only (POOL_MIN distinct names; on Linux, where
-``fork`` is safe with the native libraries loaded): the tables every process needs are loaded once before the fork,
-and the answers' trip back costs about 0.5 s per 10^5 names. Workers inherit the geocoder and the records by ``fork``
-(nothing is sent to them); admin-1 and country footprints come back by name, other geometries as one WKB array.
+``fork`` is safe with the native libraries loaded): the tables every process needs are loaded once before the fork.
+Workers inherit the geocoder and the records by ``fork`` (nothing is sent to them); each stretch's answers come back
+as soon as it is done (admin-1 and country footprints by name, other geometries as one WKB array), read by a thread
+here while this process resolves its own. Stretches shrink as the names run out (a share of what is left), so no
+process waits long for another; this process also does its ``meanwhile`` work (importing what the frame needs) while
+the workers start.
 """
 
 from __future__ import annotations
@@ -13,10 +16,11 @@ import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import fields
 from multiprocessing.connection import Connection
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import shapely
@@ -38,15 +42,13 @@ class Geocoder(Protocol):
 POOL_MIN = 20_000
 #: Processes at most (this one included).
 MAX_PROCESSES = 8
-#: Names a process readies at once (:meth:`PlaceResolver.prefetch`): each batched fuzzy pass converts its pools of keys
-#: once per batch (at 10,000 a batch the conversions took half of the fuzzy passes); below the phrase cache's 50,000.
-SHARE_CHUNK = 40_000
-#: A process reports its progress after every this many names.
-PROGRESS_STEP = 1_000
+#: Stretches a process takes: a share of the names left (1 / (STRETCH_SHARE * processes)), at least MIN_STRETCH and at
+#: most MAX_STRETCH names (each stretch's lookups are made in bulk: below a few hundred names that costs more).
+STRETCH_SHARE, MIN_STRETCH, MAX_STRETCH = 3, 500, 10_000
 #: A Resolution's fields sent as they are (geometry and point go by reference; a memoised ranking is empty).
 _PLAIN = tuple(f.name for f in fields(Resolution) if f.name not in ("geometry", "point", "ranking"))
-#: What forked workers read: the geocoder and every process's share of the records (inherited, never pickled).
-_JOB: tuple[Geocoder, list[list[dict]]] | None = None
+#: What forked workers read: the geocoder, the records and the shared counter of names taken (inherited, never pickled).
+_JOB: tuple[Geocoder, Sequence[dict], Any, int] | None = None
 
 Answer = tuple[dict, BaseGeometry | None]
 
@@ -59,72 +61,113 @@ def processes() -> int:
     return max(1, min(cores, MAX_PROCESSES))
 
 
-def resolve_named(geocoder: Geocoder, records: Sequence[dict], progress: Callable[[float], None] | None = None) -> list[Answer] | None:
+def resolve_named(geocoder: Geocoder, records: Sequence[dict], progress: Callable[[float], None] | None = None,
+                  meanwhile: Callable[[], object] | None = None) -> list[Answer] | None:  # fmt: skip
     """(output fields, footprint) for each record (each naming a distinct place + context fields, with no coordinates,
     footprint or problems), as :meth:`Geocoder.geocode_record` makes them, shared among processes; every resolution
     is also memoised in ``geocoder``'s resolver. None when there are too few records or cores to pay for a fork.
-    ``progress`` is told the share of this process's records done as it advances."""
+    ``progress`` is told the share of the records taken as it advances; ``meanwhile`` is called once the workers run."""
     n = processes()
     if len(records) < POOL_MIN or n < 2:
         return None
     global _JOB
     geocoder.lookup.ready_for_bulk()
-    owners = [j % n for j in range(len(records))]  # interleaved: each share gets its part of every stretch of input
-    shares: list[list[dict]] = [[] for _ in range(n)]
-    for record, owner in zip(records, owners):
-        shares[owner].append(record)
-    _JOB = (geocoder, shares)
-    context, workers = multiprocessing.get_context("fork"), []
+    context = multiprocessing.get_context("fork")
+    taken = context.Value("q", 0)  # names handed out so far (its lock guards the take)
+    _JOB = (geocoder, records, taken, n)
+    workers: list[tuple[Any, Connection, threading.Thread]] = []
+    received: list[tuple[int, tuple]] = []  # (start, packed answers) from every worker, as they arrive
+    answers: dict[int, list[Answer]] = {}  # answers by the start of their stretch
     try:
         for k in range(1, n):
             receiver, sender = context.Pipe(duplex=False)
-            worker = context.Process(target=_work, args=(k, sender), name=f"incmap-geocode-{k}", daemon=True)
+            worker = context.Process(target=_work, args=(sender,), name=f"incmap-geocode-{k}", daemon=True)
             worker.start()
             sender.close()
-            workers.append((worker, receiver))
-        answers = [[(fields, res.geometry) for _, res, fields in resolve_share(geocoder, shares[0], progress)]]
-        for k, (_, receiver) in enumerate(workers, start=1):
-            try:
-                answers.append(_unpack(geocoder, receiver.recv()))
-            except EOFError:  # the worker died (out of memory, killed): its share is resolved here, as alone
-                answers.append([(fields, res.geometry) for _, res, fields in resolve_share(geocoder, shares[k])])
+            thread = threading.Thread(target=_receive, args=(receiver, received), name=f"incmap-receive-{k}", daemon=True)
+            thread.start()
+            workers.append((worker, receiver, thread))
+        if meanwhile is not None:
+            meanwhile()
+        for start, stop in _stretches(taken, len(records), n):
+            answers[start] = _answers(resolve_share(geocoder, records[start:stop]))
+            if progress is not None:
+                progress(min(1.0, taken.value / len(records)))
+        for worker, _, thread in workers:
+            thread.join()
+            worker.join()
+        for start, packed in received:
+            answers[start] = _unpack(geocoder, packed)
+        for start, stop in _missing(answers, len(records)):  # stretches a worker took and never answered (it died)
+            answers[start] = _answers(resolve_share(geocoder, records[start:stop]))
     finally:
         _JOB = None
-        for worker, receiver in workers:  # none outlives the call (Ctrl-C, an error here)
-            receiver.close()
+        for worker, receiver, thread in workers:  # none outlives the call (Ctrl-C, an error here)
             if worker.is_alive():
                 worker.terminate()
             worker.join()
-    taken = [iter(share) for share in answers]
-    return [next(taken[owner]) for owner in owners]
+            thread.join(timeout=5)
+            receiver.close()
+    return [answer for start in sorted(answers) for answer in answers[start]]
 
 
-def resolve_share(geocoder: Geocoder, records: Sequence[dict],
-                  progress: Callable[[float], None] | None = None) -> list[tuple[tuple | None, Resolution, dict]]:  # fmt: skip
-    """(memo key, resolution, output fields) of each record, their names' lookups made in bulk SHARE_CHUNK at a time
-    (``progress``: told the share done every PROGRESS_STEP records)."""
+def resolve_share(geocoder: Geocoder, records: Sequence[dict]) -> list[tuple[tuple | None, Resolution, dict]]:
+    """(memo key, resolution, output fields) of each record, their names' lookups made in bulk first."""
     resolver, out = geocoder.resolver, []
-    for start in range(0, len(records), SHARE_CHUNK):
-        part = records[start : start + SHARE_CHUNK]
-        resolver.prefetch(r.get("place") for r in part)
-        for record in part:
-            place = record.get("place")
-            key, res = resolver.resolve_keyed(place if isinstance(place, str) else "", record)
-            out.append((key, res, geocoder.output_fields(res)))
-            if progress is not None and (len(out) % PROGRESS_STEP == 0 or len(out) == len(records)):
-                progress(len(out) / len(records))
+    resolver.prefetch(r.get("place") for r in records)
+    for record in records:
+        place = record.get("place")
+        key, res = resolver.resolve_keyed(place if isinstance(place, str) else "", record)
+        out.append((key, res, geocoder.output_fields(res)))
     return out
 
 
-def _work(k: int, sender: Connection) -> None:
-    """Resolve share ``k`` of the job in a forked worker and send the answers back packed. Ctrl-C is left to the parent
-    process, which ends its workers; on an error the worker ends without answering and the parent resolves the share
-    itself (so the error, if it is one, is raised there)."""
+def _answers(done: list[tuple[tuple | None, Resolution, dict]]) -> list[Answer]:
+    """(output fields, footprint) of resolved records."""
+    return [(fields, res.geometry) for _, res, fields in done]
+
+
+def _stretches(taken: Any, total: int, n: int) -> Iterator[tuple[int, int]]:
+    """(start, stop) of the stretches of records this process takes from the shared counter, until none is left."""
+    while True:
+        with taken.get_lock():
+            start = taken.value
+            if start >= total:
+                return
+            size = min(MAX_STRETCH, max(MIN_STRETCH, (total - start) // (STRETCH_SHARE * n)))
+            taken.value = stop = min(total, start + size)
+        yield start, stop
+
+
+def _missing(answers: dict[int, list[Answer]], total: int) -> list[tuple[int, int]]:
+    """(start, stop) of the records no stretch in ``answers`` covers."""
+    out, at = [], 0
+    for start in sorted(answers):
+        if start > at:
+            out.append((at, start))
+        at = max(at, start + len(answers[start]))
+    return out + ([(at, total)] if at < total else [])
+
+
+def _receive(receiver: Connection, into: list[tuple[int, tuple]]) -> None:
+    """Collect a worker's (start, packed answers) messages until it closes its end (done, or dead)."""
+    try:
+        while True:
+            into.append(receiver.recv())
+    except (EOFError, OSError):
+        return
+
+
+def _work(sender: Connection) -> None:
+    """Resolve stretches of the job in a forked worker, sending each one's answers back packed as it is done. Ctrl-C
+    is left to the parent process, which ends its workers; on an error the worker ends without answering the stretch
+    and the parent resolves it itself (so the error, if it is one, is raised there)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     assert _JOB is not None
-    geocoder, shares = _JOB
+    geocoder, records, taken, n = _JOB
     with sender:
-        sender.send(_pack(geocoder, resolve_share(geocoder, shares[k])))
+        for start, stop in _stretches(taken, len(records), n):
+            sender.send((start, _pack(geocoder, resolve_share(geocoder, records[start:stop]))))
 
 
 def _pack(geocoder: Geocoder, done: list[tuple[tuple | None, Resolution, dict]]) -> tuple:
