@@ -133,13 +133,20 @@ class FuzzyIndex:
                 groups.setdefault((query[0], len(query)), []).append(query)
         if len(self._memo) + sum(map(len, groups.values())) > MEMO_MAX:
             self._memo.clear()
+        ordered = [query for group in groups.values() for query in group]
+        chars, pairs, wild = signatures(*_encoded(ordered))  # for every query at once (a call per group cost 20 us)
+        at = 0
         for group in groups.values():
-            for query, found in zip(group, self._matches(group, cutoff, limit)):
+            part = slice(at, at + len(group))
+            for query, found in zip(group, self._matches(group, cutoff, limit, (chars[part], pairs[part], wild[part]))):
                 self._memo[(query, cutoff, limit)] = found
+            at += len(group)
 
-    def _matches(self, queries: list[str], cutoff: float, limit: int) -> list[list[tuple[str, float]]]:
-        """:meth:`extract` of queries sharing their first letter and length: the pool's keys within both bounds of
-        each query, scored (rapidfuzz), best first and in pool order among equals."""
+    def _matches(self, queries: list[str], cutoff: float, limit: int,
+                 signed: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> list[list[tuple[str, float]]]:  # fmt: skip
+        """:meth:`extract` of queries sharing their first letter and length (``signed``: their :func:`signatures`, when
+        made already): the pool's keys within both bounds of each query, scored (rapidfuzz), best first and in pool
+        order among equals."""
         from rapidfuzz import fuzz  # imported on the first fuzzy match: most runs never make one
 
         length, run = len(queries[0]), self._run(queries[0][0])
@@ -147,7 +154,7 @@ class FuzzyIndex:
         slack = math.floor((1 - c) * 2 * length / c) if c > 0 else length  # |la - lb| <= (1 - c) (la + lb)
         lo, hi = run.span(max(1, length - slack), length + slack)
         allowed = np.floor((1 - c) * (length + run.lengths[lo:hi]) + _EPS).astype(np.int64)  # insertions + deletions
-        q_chars, q_pairs, q_wild = signatures(*_encoded(queries))
+        q_chars, q_pairs, q_wild = signed if signed is not None else signatures(*_encoded(queries))
         out, width = [], hi - lo
         wild = run.wild[lo:hi].any() or q_wild.any()
         step = max(1, BOUND_CELLS // max(1, width))
