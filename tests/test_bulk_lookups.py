@@ -108,7 +108,11 @@ def test_names_shared_among_processes_get_the_answers_of_one(layers, place_recor
     from geo.geocoding import parallel
 
     records = place_records + [{"id": "c", "place": "Paris", "region": "Texas"}, {"id": "e", "place": ""}, {"id": "l", "place": ["x"]}]
+    records[5:5] = [{"id": "s", "place": "Lyon", "status": "old", "lat": None, "_line": 7},  # answered as a block, status kept
+                    {"id": "t", "place": "Lyon", "lat": 45.0, "_line": 8},  # a lone number: its row is made one by one
+                    {"id": "u", "place": "Lyon", "country": "FR", "_aliased": {"country": "pays"}, "_line": 9}]  # fmt: skip
     one = Geocoder(layers, gazetteer=load_gazetteer(progress=False)).geocode(records, progress=False)
+    assert one.loc[5, "src_status"] == "old" and one.loc[5, "input_line"] == 7 and one.loc[6, "src_lat"] == 45.0
     monkeypatch.setattr(parallel, "POOL_MIN", 100)
     monkeypatch.setattr("geo.geocoding.geocoder.POOL_MIN", 100)
     monkeypatch.setattr(parallel, "processes", lambda: 2)

@@ -7,8 +7,13 @@ whole columns (:mod:`geo.geocoding.given_points`) come out alike.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 
+from shapely.geometry.base import BaseGeometry
+
+from geo.io.records import ALIASED_KEY, LINE_KEY
 from geo.io.schemas import source_column
 from geo.spatial import BORDER_COLUMNS
 
@@ -23,6 +28,17 @@ LATER_FIELDS = (*BORDER_COLUMNS, "geometry")
 
 #: One output column: (name, "in" or "out", the input column or output field its values come from).
 Column = tuple[str, str, str]
+#: The coordinates a record with no number in lat or lon has moved: none (no column moves to src_).
+_UNMOVED: frozenset[str] = frozenset()
+
+
+@dataclass
+class Block:
+    """Rows sharing one column plan: their input positions (ascending), output columns in order, footprints."""
+
+    rows: list[int] = field(default_factory=list)
+    columns: dict[str, list] = field(default_factory=dict)
+    geometry: list = field(default_factory=list)
 
 
 @lru_cache(maxsize=256)
@@ -44,3 +60,51 @@ def column_plan(keys: tuple[str, ...], aliased: frozenset[str] = frozenset(), mo
 def input_columns(record: dict) -> tuple[str, ...]:
     """The record's input columns, in order (keys starting with ``_`` are the reader's notes, not columns)."""
     return tuple(key for key in record if not key.startswith("_"))
+
+
+def plan_groups(records: Sequence[dict], rows: Sequence[int],
+                moved: Callable[[int, dict], frozenset[str]]) -> dict[tuple, tuple[Block, list[int]]]:  # fmt: skip
+    """``records[rows]`` grouped by column plan: (input columns, aliased columns, ``moved(k, record)``) -> (a Block
+    holding their positions, their indexes k in ``rows``)."""
+    columns_of: dict[tuple, tuple[str, ...]] = {}  # the record's keys -> its input columns (one shape per file, mostly)
+    aliased_of: dict[int, frozenset] = {}  # a file's records share one aliases dict: its keys, by the dict's id
+    groups: dict[tuple, tuple[Block, list[int]]] = {}
+    for k, i in enumerate(rows):
+        record = records[i]
+        keys = tuple(record)
+        columns = columns_of.get(keys)
+        if columns is None:
+            columns = columns_of[keys] = input_columns(record)
+        aliases = record.get(ALIASED_KEY) or ()
+        aliased = aliased_of.get(id(aliases))
+        if aliased is None:
+            aliased = aliased_of[id(aliases)] = frozenset(aliases)
+        key = (columns, aliased, moved(k, record))
+        entry = groups.get(key)
+        if entry is None:
+            entry = groups[key] = (Block(), [])
+        entry[0].rows.append(i)
+        entry[1].append(k)
+    return groups
+
+
+def answered_blocks(records: Sequence[dict], rows: list[int], answers: list[tuple[dict, BaseGeometry | None]]) -> list[Block]:
+    """Output blocks for ``records[rows]`` (ascending): records with no number in lat or lon, no footprint and no
+    problems, whose (output fields, footprint) ``answers`` were found in bulk. Their rows as
+    :meth:`Geocoder.geocode_record` makes them, as columns (a dict per record and their transposition took a second
+    per 10^5 records)."""
+    out = []
+    for (columns, aliased, moved), (block, positions) in plan_groups(records, rows, lambda k, record: _UNMOVED).items():
+        mine, found = [records[i] for i in block.rows], [answers[k] for k in positions]
+        for column, kind, origin in column_plan(columns, aliased, moved):
+            if kind == "in":
+                block.columns[column] = [r[origin] for r in mine]
+            elif origin == "input_line":
+                block.columns[column] = [r.get(LINE_KEY) for r in mine]
+            elif origin == "problems":
+                block.columns[column] = [None] * len(mine)
+            else:
+                block.columns[column] = [fields[origin] for fields, _ in found]
+        block.geometry = [geometry for _, geometry in found]
+        out.append(block)
+    return out

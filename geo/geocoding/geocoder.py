@@ -22,10 +22,10 @@ from shapely.geometry.base import BaseGeometry
 from tqdm import tqdm
 
 from geo.gazetteer.index import Gazetteer
-from geo.geocoding.columns import OUTPUT_FIELDS, column_plan, input_columns
+from geo.geocoding.columns import OUTPUT_FIELDS, Block, answered_blocks, column_plan, input_columns
 from geo.geocoding.context import TEXT_FIELDS
 from geo.geocoding.footprint import geodesic_circle, representative_point, uncertainty_km
-from geo.geocoding.given_points import Block, exact_point, given_reason, is_number, point_blocks
+from geo.geocoding.given_points import exact_point, given_reason, is_number, point_blocks
 from geo.geocoding.lookup import PlaceLookup
 from geo.geocoding.parallel import POOL_MIN, resolve_named
 from geo.geocoding.resolver import PlaceResolver, Resolution
@@ -206,7 +206,11 @@ class Geocoder:
         seen = self._answers  # place name + context fields -> answer, for records that repeat them
         with self.lookup.admin1_batch(lon[~exact].tolist(), lat[~exact].tolist(), admin_rows[~exact]), \
                 tqdm(total=len(rest), desc="geocoding", unit=" records", file=sys.stderr, disable=not show, mininterval=1.0) as bar:
-            answered = self._resolve_in_bulk(records, rest, given, seen, bar) if len(rest) >= POOL_MIN else set()
+            answered = self._resolve_in_bulk(records, rest, given, seen, bar) if len(rest) >= POOL_MIN else {}
+            whole = sorted(i for i in answered if not is_number(records[i].get("lat")) and not is_number(records[i].get("lon")))
+            blocks += answered_blocks(records, whole, [seen[answered[i]] for i in whole])  # their rows as columns
+            in_blocks = set(whole)
+            rest = [i for i in rest if i not in in_blocks]
             for start in range(0, len(rest), PREFETCH_CHUNK):
                 chunk = rest[start : start + PREFETCH_CHUNK]
                 if len(chunk) >= PREFETCH_MIN:  # their names' lookups made in bulk first
@@ -217,14 +221,15 @@ class Geocoder:
                 bar.update(sum(1 for i in chunk if i not in answered))  # the bulk pass counted the others
         return _frame(len(records), blocks, singles)
 
-    def _resolve_in_bulk(self, records: Sequence[dict], rest: list[int], given: dict, seen: dict, bar: tqdm) -> set[int]:
+    def _resolve_in_bulk(self, records: Sequence[dict], rest: list[int], given: dict, seen: dict, bar: tqdm) -> dict[int, tuple]:
         """Answer the distinct place names (with their context fields) of the records ``rest`` lists that have no
         coordinates, footprint or problems on every core (:mod:`geo.geocoding.parallel`), into ``seen`` as
         :meth:`geocode_record` would; the positions of the records ``seen`` answers now (only those answered before
-        when one process is better). The bar advances by those records as this process's share of the names advances."""
+        when one process is better), each with its key there. The bar advances by those records as the names are
+        taken."""
         firsts: dict[tuple, int] = {}
-        named: list[int] = []
-        known: list[int] = []  # records whose answer ``seen`` holds already
+        named: dict[int, tuple] = {}
+        known: dict[int, tuple] = {}  # records whose answer ``seen`` holds already
         for i in rest:
             record = records[i]
             if i in given or record.get(PROBLEM_KEY) or record.get(FOOTPRINT_KEY) is not None:
@@ -233,10 +238,10 @@ class Geocoder:
             if key is None:
                 continue
             if key in seen:
-                known.append(i)
+                known[i] = key
             else:
                 firsts.setdefault(key, i)
-                named.append(i)
+                named[i] = key
         bar.update(len(known))
         shown = 0
 
@@ -247,10 +252,10 @@ class Geocoder:
 
         answers = resolve_named(self, [records[i] for i in firsts.values()], advance, meanwhile=_import_geopandas)
         if answers is None:
-            return set(known)
+            return known
         advance(1.0)
         seen.update(zip(firsts, answers))
-        return set(known + named)
+        return known | named
 
 
 @contextmanager

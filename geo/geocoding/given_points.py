@@ -10,15 +10,14 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
 
-from geo.geocoding.columns import column_plan, input_columns
+from geo.geocoding.columns import Block, column_plan, plan_groups
 from geo.geocoding.lookup import PlaceLookup
 from geo.io.precision import WherePrec
-from geo.io.records import ALIASED_KEY, FOOTPRINT_KEY, LINE_KEY, PROBLEM_KEY
+from geo.io.records import FOOTPRINT_KEY, LINE_KEY, PROBLEM_KEY
 from geo.io.schemas import PRECISION_COLUMNS, given_precision
 
 #: Reason written for coordinates given in the input (followed by the input's own precision code, when it states one).
@@ -27,15 +26,6 @@ REASON = "coordinates given in the input"
 
 #: Which given coordinates the output's rounding changes (kept under src_): by (lat changed, lon changed).
 _MOVED = {(a, b): frozenset(n for n, moved in (("lat", a), ("lon", b)) if moved) for a in (False, True) for b in (False, True)}
-
-
-@dataclass
-class Block:
-    """Rows sharing one column plan: their input positions (ascending), output columns in order, footprints."""
-
-    rows: list[int] = field(default_factory=list)
-    columns: dict[str, list] = field(default_factory=dict)
-    geometry: list = field(default_factory=list)
 
 
 def is_number(value: object) -> bool:
@@ -63,25 +53,7 @@ def point_blocks(lookup: PlaceLookup, records: Sequence[dict], rows: Sequence[in
     """Output blocks for ``records[rows]`` (exact points ``points`` in admin-1 units ``admin_rows``), one per plan."""
     lat = [round(v, 6) for v in shapely.get_y(points).tolist()]  # the output's coordinates, as one record's are rounded
     lon = [round(v, 6) for v in shapely.get_x(points).tolist()]
-    columns_of: dict[tuple, tuple[str, ...]] = {}  # the record's keys -> its input columns (one shape per file, mostly)
-    aliased_of: dict[int, frozenset] = {}  # a file's records share one aliases dict: its keys, by the dict's id
-    blocks: dict[tuple, tuple[Block, list[int]]] = {}
-    for k, i in enumerate(rows):
-        record = records[i]
-        keys = tuple(record)
-        columns = columns_of.get(keys)
-        if columns is None:
-            columns = columns_of[keys] = input_columns(record)
-        aliases = record.get(ALIASED_KEY) or ()
-        aliased = aliased_of.get(id(aliases))
-        if aliased is None:
-            aliased = aliased_of[id(aliases)] = frozenset(aliases)
-        key = (columns, aliased, _MOVED[record["lat"] != lat[k], record["lon"] != lon[k]])
-        entry = blocks.get(key)
-        if entry is None:
-            entry = blocks[key] = (Block(), [])
-        entry[0].rows.append(i)
-        entry[1].append(k)
+    blocks = plan_groups(records, rows, lambda k, record: _MOVED[record["lat"] != lat[k], record["lon"] != lon[k]])
     out = []
     for (columns, aliased, moved), (block, positions) in blocks.items():
         mine = [records[i] for i in block.rows]
