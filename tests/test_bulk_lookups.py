@@ -88,6 +88,24 @@ def test_geocoding_in_bulk_gives_the_answers_one_by_one(layers, place_records):
     assert (bulk["status"] == "resolved").mean() > 0.5 and bulk["reason"].str.contains("misspelling").any()
 
 
+def test_rows_made_as_blocks_equal_rows_made_one_by_one(layers, place_records):
+    """Named records answered in bulk come out as column blocks: the same frame, column order, dtypes and footprints
+    as their rows made one by one, with mixed layouts (a kept written column, a lone latitude, aliases, lines)."""
+    from geo.gazetteer.cache import load_gazetteer
+    from geo.geocoding.geocoder import _frame
+
+    records = place_records[:600] + [{"id": "s", "place": "Lyon", "status": "old", "lat": None, "_line": 7},
+                                     {"id": "t", "place": "Lyon", "lat": 45.0, "_line": 8},
+                                     {"id": "u", "place": "Lyon", "country": "FR", "_aliased": {"country": "pays"}, "_line": 9},
+                                     {"id": "v", "place": "Lyon", "_problem": ["bad lat"], "_line": 10}] + place_records[600:900]  # fmt: skip
+    one_by_one = Geocoder(layers, gazetteer=load_gazetteer(progress=False))
+    rows = _frame(len(records), [], {i: one_by_one.geocode_record(r) for i, r in enumerate(records)})
+    bulk = Geocoder(layers, gazetteer=load_gazetteer(progress=False)).geocode(records, progress=False)
+    pd.testing.assert_frame_equal(bulk.drop(columns="geometry"), rows.drop(columns="geometry"))
+    assert bulk.geometry.to_wkb().tolist() == rows.geometry.to_wkb().tolist()
+    assert bulk.loc[600, "src_status"] == "old" and bulk.loc[601, "src_lat"] == 45.0 and bulk.loc[603, "problems"] == "bad lat"
+
+
 def test_repeated_names_keep_their_own_context(geocoder):
     """Records repeating a place name are answered once per name and context, never with another record's context."""
     records = [{"id": f"r{i}", "place": place, **extra} for i, (place, extra) in enumerate(
@@ -114,7 +132,6 @@ def test_names_shared_among_processes_get_the_answers_of_one(layers, place_recor
     one = Geocoder(layers, gazetteer=load_gazetteer(progress=False)).geocode(records, progress=False)
     assert one.loc[5, "src_status"] == "old" and one.loc[5, "input_line"] == 7 and one.loc[6, "src_lat"] == 45.0
     monkeypatch.setattr(parallel, "POOL_MIN", 100)
-    monkeypatch.setattr("geo.geocoding.geocoder.POOL_MIN", 100)
     monkeypatch.setattr(parallel, "processes", lambda: 2)
     shared = Geocoder(layers, gazetteer=load_gazetteer(progress=False))
     calls = []
@@ -138,7 +155,6 @@ def test_a_worker_that_dies_leaves_its_share_to_this_process(layers, place_recor
 
     one = Geocoder(layers, gazetteer=load_gazetteer(progress=False)).geocode(place_records, progress=False)
     monkeypatch.setattr(parallel, "POOL_MIN", 100)
-    monkeypatch.setattr("geo.geocoding.geocoder.POOL_MIN", 100)
     monkeypatch.setattr(parallel, "processes", lambda: 2)
     real_pack = parallel._pack
     monkeypatch.setattr(parallel, "_pack", lambda *_: os._exit(3))  # only a worker packs

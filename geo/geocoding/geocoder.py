@@ -27,7 +27,7 @@ from geo.geocoding.context import TEXT_FIELDS
 from geo.geocoding.footprint import geodesic_circle, representative_point, uncertainty_km
 from geo.geocoding.given_points import exact_point, given_reason, is_number, point_blocks
 from geo.geocoding.lookup import PlaceLookup
-from geo.geocoding.parallel import POOL_MIN, resolve_named
+from geo.geocoding.parallel import resolve_named, resolve_share
 from geo.geocoding.resolver import PlaceResolver, Resolution
 from geo.io.precision import DISTRICT_RADIUS_KM, NEAR_RADIUS_KM, WherePrec
 from geo.io.records import ALIASED_KEY, FOOTPRINT_KEY, LINE_KEY, PROBLEM_KEY
@@ -206,7 +206,7 @@ class Geocoder:
         seen = self._answers  # place name + context fields -> answer, for records that repeat them
         with self.lookup.admin1_batch(lon[~exact].tolist(), lat[~exact].tolist(), admin_rows[~exact]), \
                 tqdm(total=len(rest), desc="geocoding", unit=" records", file=sys.stderr, disable=not show, mininterval=1.0) as bar:
-            answered = self._resolve_in_bulk(records, rest, given, seen, bar) if len(rest) >= POOL_MIN else {}
+            answered = self._resolve_in_bulk(records, rest, given, seen, bar) if len(rest) >= PREFETCH_MIN else {}
             whole = sorted(i for i in answered if not is_number(records[i].get("lat")) and not is_number(records[i].get("lon")))
             blocks += answered_blocks(records, whole, [seen[answered[i]] for i in whole])  # their rows as columns
             in_blocks = set(whole)
@@ -223,10 +223,9 @@ class Geocoder:
 
     def _resolve_in_bulk(self, records: Sequence[dict], rest: list[int], given: dict, seen: dict, bar: tqdm) -> dict[int, tuple]:
         """Answer the distinct place names (with their context fields) of the records ``rest`` lists that have no
-        coordinates, footprint or problems on every core (:mod:`geo.geocoding.parallel`), into ``seen`` as
-        :meth:`geocode_record` would; the positions of the records ``seen`` answers now (only those answered before
-        when one process is better), each with its key there. The bar advances by those records as the names are
-        taken."""
+        coordinates, footprint or problems (on every core when they are many: :mod:`geo.geocoding.parallel`), into
+        ``seen`` as :meth:`geocode_record` would; the positions of those records, each with its key there. The bar
+        advances by those records as the names are taken."""
         firsts: dict[tuple, int] = {}
         named: dict[int, tuple] = {}
         known: dict[int, tuple] = {}  # records whose answer ``seen`` holds already
@@ -250,9 +249,11 @@ class Geocoder:
             bar.update(round(share * len(named)) - shown)
             shown = round(share * len(named))
 
-        answers = resolve_named(self, [records[i] for i in firsts.values()], advance, meanwhile=_import_geopandas)
-        if answers is None:
-            return known
+        distinct = [records[i] for i in firsts.values()]
+        answers = resolve_named(self, distinct, advance, meanwhile=_import_geopandas) if distinct else []
+        if answers is None:  # too few names (or cores) to share: resolved here, in one bulk pass
+            answers = [(fields, res.geometry) for start in range(0, len(distinct), PREFETCH_CHUNK)
+                       for _, res, fields in resolve_share(self, distinct[start : start + PREFETCH_CHUNK])]  # fmt: skip
         advance(1.0)
         seen.update(zip(firsts, answers))
         return known | named
