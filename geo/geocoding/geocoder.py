@@ -162,7 +162,7 @@ class Geocoder:
         if res.uncertainty_km is None:  # kept on the Resolution: a remembered one is not measured again
             res.uncertainty_km = uncertainty_km(res.geometry, res.point)
         lookup, x, y = self.lookup, res.point.x, res.point.y
-        admin_row = lookup.admin1_at(x, y)
+        admin_row = res.admin1_row if res.admin1_row is not None else lookup.admin1_at(x, y)
         out.update(
             lat=round(y, 6), lon=round(x, 6), where_prec=int(res.where_prec), precision=res.where_prec.label,
             uncertainty_km=round(res.uncertainty_km, 3),

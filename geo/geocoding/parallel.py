@@ -186,7 +186,7 @@ def _pack(geocoder: Geocoder, done: list[tuple[tuple | None, Resolution, dict]])
     entries, points = [], []
     for key, res, out in done:
         entries.append((key, tuple(getattr(res, name) for name in _PLAIN), ref(res.geometry), ref(res.point), out))
-        if res.point is not None:
+        if res.point is not None and res.admin1_row is None:
             points.append((res.point.x, res.point.y, geocoder.lookup.admin1_at(res.point.x, res.point.y)))
     return entries, shapely.to_wkb(np.array(loose, dtype=object)) if loose else [], points
 

@@ -75,6 +75,8 @@ class Resolution:
     reason: str | None = None
     approximate: bool = False
     uncertainty_km: float | None = None  # known in advance for admin-1 units and countries (cached)
+    #: The admin-1 row containing ``point`` when known as it is made (a gazetteer place's own point); None: ask the layer.
+    admin1_row: int | None = None
     #: The chance that no other place the gazetteer or layers hold is meant (confidence without the risk of namesakes
     #: missing from the gazetteer): how sure the choice among known candidates is, which context can only change.
     choice: float | None = None
@@ -298,12 +300,13 @@ class PlaceResolver:
         else:
             geom, pt, prec, radius = place_footprint(best.lon, best.lat, reading.kind, reading.offset_km, reading.bearing,
                                                      self.lookup.place_point(best.row))  # fmt: skip
+        at_place = best.source == "gazetteer" and pt.x == best.lon and pt.y == best.lat  # not moved "30 km north of" it
         return Resolution(
             "ambiguous" if ambiguous else "resolved", geom, pt, prec, best.name, best.gid,
             conf, alternatives, reason=("; ".join(best.why + ([] if supported or not best.fuzzy else ["a misspelling's neighbour, nothing in the record supports it"]))),
             approximate=reading.kind in (Kind.AREA, Kind.NEAR, Kind.DISTRICT) and best.source == "gazetteer",
             uncertainty_km=radius,
-            choice=choice,
+            choice=choice, admin1_row=best.admin1_row if at_place else None,
         )  # fmt: skip
 
     def _confidence(self, best: Candidate, cands: list[Candidate], ctx: Context, everyone: list[Candidate] | None = None) -> tuple[float, bool, float]:
