@@ -464,15 +464,14 @@ class PlaceLookup:
             return []
         self._gazetteer_admin1(r for r, _ in hits)
         exact = set(self.gaz.lookup(folded).tolist())
-        primary = {r for r in exact if self._folded_name(r) == folded}
         bearers: Counter[str] | None = None
         places, out = self._places, []
         for row, quality in hits:
             name, gid, iso2, lon, lat, population, fcode, admin_row, iso3 = places[row]
-            if quality == 1.0 and row not in primary:  # matched an alternate name, not the primary one
+            if quality == 1.0 and self._folded_name(row) != folded:  # matched an alternate name, not the primary one
                 # A name many places bear as their own ("Oleksandrivka") means one of them, not the city it once was.
-                if bearers is None:
-                    bearers = Counter(str(self.gaz.country[r]) for r in primary)
+                if bearers is None:  # the places bearing it as their primary name, by country (read once per name)
+                    bearers = Counter(str(self.gaz.country[r]) for r in exact if self._folded_name(r) == folded)
                 quality = ALTERNATE_OF_GENERIC_QUALITY if bearers[iso2] >= GENERIC_NAME_PLACES else ALTERNATE_QUALITY
             out.append(Candidate("gazetteer", row, name, gid, iso3, admin_row, lon, lat, population, fcode, quality, loose=row not in exact))
         return out
