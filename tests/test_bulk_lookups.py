@@ -6,6 +6,7 @@ import math
 import os
 import random
 import string
+import time
 
 import pandas as pd
 import pytest
@@ -118,6 +119,21 @@ def test_repeated_names_keep_their_own_context(geocoder):
     assert bulk.loc[0, "country"] == "FRA" and bulk.loc[1, "country"] == "USA" and bulk.loc[3, "country"] == "USA"
 
 
+def _slow_parent(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This process pauses before each stretch it resolves, so a forked worker surely takes some (forked workers run
+    the real resolve_share: they are not this process)."""
+    from geo.geocoding import parallel
+
+    parent, real = os.getpid(), parallel.resolve_share
+
+    def resolve_share(geocoder, records):
+        if os.getpid() == parent:
+            time.sleep(0.05)
+        return real(geocoder, records)
+
+    monkeypatch.setattr(parallel, "resolve_share", resolve_share)
+
+
 def test_names_shared_among_processes_get_the_answers_of_one(layers, place_records, monkeypatch: pytest.MonkeyPatch):
     """Past POOL_MIN distinct names a forked worker resolves a share of them: the same frame, footprints included, and
     the answers memoised in this process as if made here: a second call answers from the geocoder's memory, a third
@@ -133,6 +149,7 @@ def test_names_shared_among_processes_get_the_answers_of_one(layers, place_recor
     assert one.loc[5, "src_status"] == "old" and one.loc[5, "input_line"] == 7 and one.loc[6, "src_lat"] == 45.0
     monkeypatch.setattr(parallel, "POOL_MIN", 100)
     monkeypatch.setattr(parallel, "processes", lambda: 2)
+    _slow_parent(monkeypatch)
     shared = Geocoder(layers, gazetteer=load_gazetteer(progress=False))
     calls = []
     monkeypatch.setattr(parallel, "_unpack", lambda g, packed, real=parallel._unpack: calls.append(len(packed[0])) or real(g, packed))
@@ -167,6 +184,7 @@ def test_a_worker_that_dies_leaves_its_share_to_this_process(layers, place_recor
         return real_pack(geocoder, done) if len(packed) == 1 else os._exit(3)
 
     monkeypatch.setattr(parallel, "_pack", pack_once)
+    _slow_parent(monkeypatch)
     unpacked = []
     monkeypatch.setattr(parallel, "_unpack", lambda g, p, real=parallel._unpack: unpacked.append(len(p[0])) or real(g, p))
     frame = Geocoder(layers, gazetteer=load_gazetteer(progress=False)).geocode(place_records, progress=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 
 from shapely.geometry.base import BaseGeometry
 
@@ -95,8 +96,12 @@ def answered_blocks(records: Sequence[dict], rows: list[int], answers: list[tupl
     per 10^5 records)."""
     out = []
     for (columns, aliased, moved), (block, positions) in plan_groups(records, rows, lambda k, record: _UNMOVED).items():
-        mine, found = [records[i] for i in block.rows], [answers[k] for k in positions]
-        for column, kind, origin in column_plan(columns, aliased, moved):
+        mine = [records[i] for i in block.rows]
+        fields, block.geometry = (list(part) for part in zip(*(answers[k] for k in positions)))
+        plan = column_plan(columns, aliased, moved)
+        written = [origin for _, kind, origin in plan if kind == "out" and origin not in ("input_line", "problems")]
+        values = dict(zip(written, map(list, zip(*map(itemgetter(*written), fields)))))  # one transposition
+        for column, kind, origin in plan:
             if kind == "in":
                 block.columns[column] = [r[origin] for r in mine]
             elif origin == "input_line":
@@ -104,7 +109,6 @@ def answered_blocks(records: Sequence[dict], rows: list[int], answers: list[tupl
             elif origin == "problems":
                 block.columns[column] = [None] * len(mine)
             else:
-                block.columns[column] = [fields[origin] for fields, _ in found]
-        block.geometry = [geometry for _, geometry in found]
+                block.columns[column] = values[origin]
         out.append(block)
     return out
