@@ -31,6 +31,10 @@ def test_facts_are_what_the_lookups_find(geocoder, cache):
     kaz = lookup.country_codes["KAZ"]
     assert 800 < facts.uncertainty["country"][kaz] < 2000  # Kazakhstan: ~1,500 km from its point to its far corner
     assert np.all(facts.uncertainty["admin1"] > 0)
+    for source, count in (("admin1", len(lookup.admin1_names)), ("country", len(lookup.country_iso3))):
+        for row in range(0, count, 7):
+            point = lookup.unit_footprint(source, row)[1]
+            assert facts.point_admin1[source][row] == lookup.admin1_at(point.x, point.y), (source, row)
 
 
 def test_facts_are_read_back_and_rebuilt_when_torn(geocoder, cache, monkeypatch: pytest.MonkeyPatch):
@@ -39,6 +43,7 @@ def test_facts_are_read_back_and_rebuilt_when_torn(geocoder, cache, monkeypatch:
     again = unit_facts.load(geocoder.lookup)
     assert np.array_equal(again.place_admin1, first.place_admin1)
     assert np.array_equal(again.uncertainty["admin1"], first.uncertainty["admin1"])
+    assert np.array_equal(again.point_admin1["country"], first.point_admin1["country"])
     monkeypatch.undo()
     (path,) = cache.glob("unit-facts-*.npz")
     path.write_bytes(path.read_bytes()[:1000])

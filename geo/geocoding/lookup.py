@@ -417,6 +417,11 @@ class PlaceLookup:
             self._uncertainty[key] = uncertainty_km(*self.unit_footprint(source, row))
         return self._uncertainty[key]
 
+    def unit_admin1(self, source: str, row: int) -> int | None:
+        """The admin-1 row of a unit's representative point, when the cached facts hold it (else None: ask
+        :meth:`admin1_at`)."""
+        return int(self._facts.point_admin1[source][row]) if self._facts is not None else None
+
     def unit_label(self, source: str, row: int) -> tuple[str, str | None]:
         """(name, identifier) of an admin-1 unit (ISO 3166-2 code) or a country (ISO3)."""
         if source == "admin1":

@@ -156,7 +156,7 @@ class PlaceResolver:
         geom, pt = self.lookup.unit_footprint("country", row)
         name, gid = self.lookup.unit_label("country", row)
         return Resolution("resolved", geom, pt, WherePrec.COUNTRY, name, gid, confidence, reason="country named by a demonym",
-                          uncertainty_km=self.lookup.unit_uncertainty("country", row))  # fmt: skip
+                          uncertainty_km=self.lookup.unit_uncertainty("country", row), admin1_row=self.lookup.unit_admin1("country", row))  # fmt: skip
 
     def explain(self, place: str, record: dict | None = None) -> Resolution:
         """Resolve as :meth:`resolve` does, keeping in ``ranking`` the candidates each name was ranked among."""
@@ -199,7 +199,8 @@ class PlaceResolver:
                 prec = WherePrec.ADMIN1 if source == "admin1" else WherePrec.COUNTRY
                 return Resolution("resolved", geom, pt, prec, name, gid, HINT_FALLBACK_CONFIDENCE, failure.candidates,
                                   reason=f"{failure.reason}; located by the {'region' if source == 'admin1' else 'country'} hint only",
-                                  uncertainty_km=lookup.unit_uncertainty(source, rows[0]), ranking=failure.ranking)  # fmt: skip
+                                  uncertainty_km=lookup.unit_uncertainty(source, rows[0]), ranking=failure.ranking,
+                                  admin1_row=lookup.unit_admin1(source, rows[0]))  # fmt: skip
         return None
 
     def _resolve_reading(self, reading: Interpretation, ctx: Context) -> Resolution:
@@ -257,7 +258,8 @@ class PlaceResolver:
                           round(conf, 3), self._summaries(pool),
                           reason=f"district {best.name} ({best.gid}); no layer draws districts, so the footprint is its "
                                  f"region, {region_name}" + (f"; {len(regions)} regions have a district of that name" if len(regions) > 1 else ""),
-                          approximate=True, uncertainty_km=self.lookup.unit_uncertainty("admin1", best.admin1_row))  # fmt: skip
+                          approximate=True, uncertainty_km=self.lookup.unit_uncertainty("admin1", best.admin1_row),
+                          admin1_row=self.lookup.unit_admin1("admin1", best.admin1_row))  # fmt: skip
 
     def _admin_of_place(self, name: str, ctx: Context) -> list[Candidate]:
         """ "X region" where X is a city: the admin-1 unit that contains the best place named X."""
@@ -296,17 +298,17 @@ class PlaceResolver:
             ambiguous = True  # a spelling's neighbour with nothing to support it is a guess, shown as one
         if best.source in ("admin1", "country"):
             (geom, pt), prec = self.lookup.unit_footprint(best.source, best.row), WherePrec.ADMIN1 if best.source == "admin1" else WherePrec.COUNTRY
-            radius = self.lookup.unit_uncertainty(best.source, best.row)
+            radius, point_admin1 = self.lookup.unit_uncertainty(best.source, best.row), self.lookup.unit_admin1(best.source, best.row)
         else:
             geom, pt, prec, radius = place_footprint(best.lon, best.lat, reading.kind, reading.offset_km, reading.bearing,
                                                      self.lookup.place_point(best.row))  # fmt: skip
-        at_place = best.source == "gazetteer" and pt.x == best.lon and pt.y == best.lat  # not moved "30 km north of" it
+            point_admin1 = best.admin1_row if pt.x == best.lon and pt.y == best.lat else None  # not moved "30 km north of" it
         return Resolution(
             "ambiguous" if ambiguous else "resolved", geom, pt, prec, best.name, best.gid,
             conf, alternatives, reason=("; ".join(best.why + ([] if supported or not best.fuzzy else ["a misspelling's neighbour, nothing in the record supports it"]))),
             approximate=reading.kind in (Kind.AREA, Kind.NEAR, Kind.DISTRICT) and best.source == "gazetteer",
             uncertainty_km=radius,
-            choice=choice, admin1_row=best.admin1_row if at_place else None,
+            choice=choice, admin1_row=point_admin1,
         )  # fmt: skip
 
     def _confidence(self, best: Candidate, cands: list[Candidate], ctx: Context, everyone: list[Candidate] | None = None) -> tuple[float, bool, float]:

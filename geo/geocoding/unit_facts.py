@@ -1,5 +1,6 @@
-"""Facts every bulk run looks up and no run changes: the admin-1 row of each gazetteer place and the uncertainty
-radius of each admin-1 unit and country, kept in the user cache per (gazetteer, layers).
+"""Facts every bulk run looks up and no run changes: the admin-1 row of each gazetteer place, and the uncertainty
+radius of each admin-1 unit and country and the admin-1 row of its point, kept in the user cache per (gazetteer,
+layers).
 
 Found one by one, they cost each process of a 10^5-name run about a second (containment tests for the places
 candidates reach, a convex hull per unit chosen); read from the cache they cost milliseconds. They are computed by
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from geo.geocoding.lookup import PlaceLookup
 
 #: Bumped when how a fact is computed changes (containment, coast snapping, uncertainty).
-FORMAT = 1
+FORMAT = 2
 PREFIX = "unit-facts-"
 #: Fact files kept in the cache (one per gazetteer and layers pair in use).
 KEEP = 3
@@ -36,10 +37,12 @@ KEEP = 3
 
 @dataclass(frozen=True)
 class UnitFacts:
-    """``place_admin1[row]``: a gazetteer row's admin-1 row (-1 at sea); ``uncertainty[source][row]``: km."""
+    """``place_admin1[row]``: a gazetteer row's admin-1 row (-1 at sea); ``uncertainty[source][row]``: km;
+    ``point_admin1[source][row]``: the admin-1 row of the unit's representative point (as admin1_at finds it)."""
 
     place_admin1: np.ndarray
     uncertainty: dict[str, np.ndarray]
+    point_admin1: dict[str, np.ndarray]
 
 
 def facts_path(lookup: PlaceLookup) -> Path | None:
@@ -58,9 +61,12 @@ def compute(lookup: PlaceLookup) -> UnitFacts:
     """The facts, found by the lookup's own functions (about 1.2 s)."""
     gaz = lookup.gaz
     place_admin1 = lookup.admin1_of(gaz.lon, gaz.lat).astype(np.int32)
-    uncertainty = {source: np.array([lookup.unit_uncertainty(source, row) for row in range(count)], dtype=np.float64)
-                   for source, count in (("admin1", len(lookup.admin1_names)), ("country", len(lookup.country_iso3)))}  # fmt: skip
-    return UnitFacts(place_admin1, uncertainty)
+    uncertainty, point_admin1 = {}, {}
+    for source, count in (("admin1", len(lookup.admin1_names)), ("country", len(lookup.country_iso3))):
+        uncertainty[source] = np.array([lookup.unit_uncertainty(source, row) for row in range(count)], dtype=np.float64)
+        points = [lookup.unit_footprint(source, row)[1] for row in range(count)]
+        point_admin1[source] = lookup.admin1_of([p.x for p in points], [p.y for p in points]).astype(np.int32)
+    return UnitFacts(place_admin1, uncertainty, point_admin1)
 
 
 def load(lookup: PlaceLookup) -> UnitFacts | None:
@@ -71,7 +77,8 @@ def load(lookup: PlaceLookup) -> UnitFacts | None:
         return None
     with contextlib.suppress(OSError, ValueError, KeyError):
         with np.load(path, allow_pickle=False) as stored:
-            facts = UnitFacts(stored["place_admin1"], {"admin1": stored["admin1"], "country": stored["country"]})
+            facts = UnitFacts(stored["place_admin1"], {"admin1": stored["admin1"], "country": stored["country"]},
+                              {"admin1": stored["admin1_point"], "country": stored["country_point"]})  # fmt: skip
         if len(facts.place_admin1) == len(lookup.gaz) and len(facts.uncertainty["admin1"]) == len(lookup.admin1_names):
             return facts
     facts = compute(lookup)
@@ -79,7 +86,8 @@ def load(lookup: PlaceLookup) -> UnitFacts | None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         with tmp.open("wb") as handle:
-            np.savez(handle, place_admin1=facts.place_admin1, admin1=facts.uncertainty["admin1"], country=facts.uncertainty["country"])
+            np.savez(handle, place_admin1=facts.place_admin1, admin1=facts.uncertainty["admin1"], country=facts.uncertainty["country"],
+                     admin1_point=facts.point_admin1["admin1"], country_point=facts.point_admin1["country"])  # fmt: skip
         os.replace(tmp, path)
         for old in sorted(path.parent.glob(f"{PREFIX}*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP:]:
             if old != path:
