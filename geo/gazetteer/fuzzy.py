@@ -89,6 +89,13 @@ class Run:
         """Positions of the keys with lo <= length <= hi."""
         return int(np.searchsorted(self.lengths, lo, "left")), int(np.searchsorted(self.lengths, hi, "right"))
 
+    def allowed(self, length: int, c: float, lo: int, hi: int) -> np.ndarray:
+        """Insertions plus deletions a key at positions lo:hi may be from a query of this length and still reach the
+        cutoff ratio ``c`` (0-1), as uint8 (compared with the masks' bit counts as they are); per length, then spread."""
+        sizes = np.arange(int(self.lengths[hi - 1]) + 1 if hi > lo else 1)
+        per_size = np.clip(np.floor((1 - c) * (length + sizes) + _EPS), 0, 255).astype(np.uint8)
+        return per_size[self.lengths[lo:hi]]
+
 
 class FuzzyIndex:
     """Keys grouped by first letter and length for fast approximate lookups."""
@@ -153,7 +160,7 @@ class FuzzyIndex:
         c = cutoff / 100.0
         slack = math.floor((1 - c) * 2 * length / c) if c > 0 else length  # |la - lb| <= (1 - c) (la + lb)
         lo, hi = run.span(max(1, length - slack), length + slack)
-        allowed = np.floor((1 - c) * (length + run.lengths[lo:hi]) + _EPS).astype(np.int64)  # insertions + deletions
+        allowed = run.allowed(length, c, lo, hi)
         q_chars, q_pairs, q_wild = signed if signed is not None else signatures(*_encoded(queries))
         out, width = [], hi - lo
         wild = run.wild[lo:hi].any() or q_wild.any()
@@ -164,7 +171,7 @@ class FuzzyIndex:
             if wild:
                 near |= run.wild[None, lo:hi] | q_wild[part, None]
             qi, pj = np.divmod(np.flatnonzero(near), width)
-            keep = np.bitwise_count(q_pairs[part][qi] ^ run.pairs[lo + pj]) <= 3 * allowed[pj]
+            keep = np.bitwise_count(q_pairs[part][qi] ^ run.pairs[lo + pj]) <= 3 * allowed[pj].astype(np.int64)
             if wild:
                 keep |= run.wild[lo + pj] | q_wild[part][qi]
             qi, pj = qi[keep], pj[keep]
