@@ -161,18 +161,12 @@ class Geocoder:
             return out
         if res.uncertainty_km is None:  # kept on the Resolution: a remembered one is not measured again
             res.uncertainty_km = uncertainty_km(res.geometry, res.point)
-        lookup, x, y = self.lookup, res.point.x, res.point.y
-        admin_row = res.admin1_row if res.admin1_row is not None else lookup.admin1_at(x, y)
-        out.update(
-            lat=round(y, 6), lon=round(x, 6), where_prec=int(res.where_prec), precision=res.where_prec.label,
-            uncertainty_km=round(res.uncertainty_km, 3),
-            acled_geo_precision=res.where_prec.acled,
-            country=lookup.country_of(admin_row) or None,
-            admin1=lookup.admin1_names[admin_row] if admin_row >= 0 else None,
-            admin1_code=(lookup.admin1_code[admin_row] if admin_row >= 0 and isinstance(lookup.admin1_code[admin_row], str) else None),
-        )  # fmt: skip
-        if res.where_prec >= WherePrec.COUNTRY:
-            out.update(admin1=None, admin1_code=None)  # a country-wide footprint has no region
+        x, y = res.point.x, res.point.y
+        admin_row = res.admin1_row if res.admin1_row is not None else self.lookup.admin1_at(x, y)
+        code, label, acled, wide = _PRECISION_FIELDS[res.where_prec]
+        country, admin1, admin1_code = self.lookup.unit_row_fields[admin_row]
+        out.update(lat=round(y, 6), lon=round(x, 6), where_prec=code, precision=label, uncertainty_km=round(res.uncertainty_km, 3),
+                   acled_geo_precision=acled, country=country, admin1=None if wide else admin1, admin1_code=None if wide else admin1_code)  # fmt: skip
         if res.where_prec == WherePrec.COUNTRY and res.gazetteer_id:
             out["country"] = res.gazetteer_id
         return out
@@ -316,6 +310,10 @@ def _frame(n: int, blocks: list[Block], singles: dict[int, tuple[dict, BaseGeome
                 values[i] = v
         data[name] = values
     return _frame_of(data, geometry)
+
+
+#: Per precision: (its code, label, ACLED code, whether it is country-wide or wider: such a footprint has no region).
+_PRECISION_FIELDS = {p: (int(p), p.label, p.acled, p >= WherePrec.COUNTRY) for p in WherePrec}
 
 
 def _import_geopandas() -> None:

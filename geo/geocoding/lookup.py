@@ -202,6 +202,11 @@ class PlaceLookup:
         codes = np.array([c if isinstance(c, str) else None for c in self.admin1_code.tolist()] + [None], dtype=object)
         return country, np.array([*self.admin1_names, None], dtype=object), codes
 
+    @cached_property
+    def unit_row_fields(self) -> list[tuple[str | None, str | None, str | None]]:
+        """(country, admin1, admin1_code) as the output writes them, by admin-1 row; the last entry (row -1) is at sea."""
+        return list(zip(*(column.tolist() for column in self._unit_fields)))
+
     def unit_fields(self, rows: np.ndarray) -> tuple[list, list, list]:
         """The output's country, admin1 and admin1_code columns for admin-1 ``rows`` (-1: at sea, none)."""
         at = np.where(rows >= 0, rows, len(self.admin1_names))
