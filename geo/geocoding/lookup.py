@@ -160,6 +160,8 @@ class PlaceLookup:
 
     ``gazetteer`` may be a function that loads it: then it is loaded only when a name is first looked up."""
 
+    coast_snap_deg = COAST_SNAP_DEG  # how far containment reaches offshore (a fact the cached unit facts depend on)
+
     def __init__(self, layers: Layers, gazetteer: Gazetteer | Callable[[], Gazetteer]) -> None:
         self.layers = layers
         self._gazetteer = gazetteer

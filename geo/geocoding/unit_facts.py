@@ -17,16 +17,34 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import numpy as np
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
 
 from geo import settings
+from geo.gazetteer.index import Gazetteer
 from geo.layers.files import ADMIN1_FILE, COUNTRIES_FILE
+from geo.layers.load import Layers
 from geo.layers.runtime import copy_path
 
-if TYPE_CHECKING:
-    from geo.geocoding.lookup import PlaceLookup
+
+class PlaceLookup(Protocol):
+    """What the facts read of :class:`geo.geocoding.lookup.PlaceLookup` (named here, not imported: it imports us)."""
+
+    layers: Layers
+    gaz: Gazetteer
+    admin1_names: list[str]
+    country_iso3: Any
+    coast_snap_deg: float
+
+    def admin1_of(self, lons: Any, lats: Any, points: np.ndarray | None = None) -> np.ndarray: ...
+
+    def unit_uncertainty(self, source: str, row: int) -> float: ...
+
+    def unit_footprint(self, source: str, row: int) -> tuple[BaseGeometry, Point]: ...
+
 
 #: Bumped when how a fact is computed changes (containment, coast snapping, uncertainty).
 FORMAT = 2
@@ -50,10 +68,8 @@ def facts_path(lookup: PlaceLookup) -> Path | None:
     store = lookup.gaz.store
     if store is None:
         return None
-    from geo.geocoding.lookup import COAST_SNAP_DEG
-
     layers = [copy_path(lookup.layers.directory / name).name for name in (ADMIN1_FILE, COUNTRIES_FILE)]
-    identity = [FORMAT, COAST_SNAP_DEG, str(store.resolve()), *layers]
+    identity = [FORMAT, lookup.coast_snap_deg, str(store.resolve()), *layers]
     return Path(settings.CACHE_DIR) / f"{PREFIX}{hashlib.sha256(json.dumps(identity).encode()).hexdigest()[:20]}.npz"
 
 
