@@ -151,3 +151,21 @@ def test_variant_key_is_idempotent_and_coarser_on_real_names(real_names: list[st
 def test_variant_rules_are_documented() -> None:
     assert all(len(rule) == 3 and rule[2] for rule in VARIANT_RULES)
     assert variant_key("") == ""
+
+
+def test_variant_key_short_cuts_change_no_key(geocoder):
+    """variant_key skips a word-start rule whose letters are absent: every rule applied as a regex gives the same keys."""
+    import re
+
+    from geo.gazetteer.names import VARIANT_RULES, variant_key
+
+    def every_rule(text: str) -> str:
+        for pattern, repl, _ in VARIANT_RULES:
+            text = re.sub(pattern, repl, text)
+        return text
+
+    keys = geocoder.gaz.all_keys()
+    sample = [keys[i] for i in range(0, len(keys), 41)] + ["charkow", "yekaterinburg", "novo yelets", "tscheljabinsk", "ch", "ye"]
+    assert len(sample) > 15_000
+    assert [variant_key(k) for k in sample] == [every_rule(k) for k in sample]
+    assert variant_key("novo yelets") == "novo elets" and variant_key("charkow") == "kharkov"

@@ -57,9 +57,16 @@ VARIANT_RULES: tuple[tuple[str, str, str], ...] = (
     (r"([a-z])(?=\1)", "", "doubled letters, after rewriting"),
 )
 
-# Literal rules run as str.replace (several times faster than re.sub over a million keys).
+def _needle(pattern: str) -> str | None:
+    """The literal text a rule's pattern cannot match without ("\\bch" needs "ch"), or None."""
+    bare = pattern.removeprefix(r"\b")
+    return bare if re.escape(bare) == bare else None
+
+
+# Literal rules run as str.replace (several times faster than re.sub over a million keys); a word-start rule runs only
+# when its letters occur at all.
 _COMPILED_RULES = tuple(
-    (pattern, repl, None if re.escape(pattern) == pattern else re.compile(pattern))
+    (pattern, repl, None if re.escape(pattern) == pattern else re.compile(pattern), _needle(pattern))
     for pattern, repl, _ in VARIANT_RULES
 )
 
@@ -67,6 +74,9 @@ _COMPILED_RULES = tuple(
 def variant_key(folded: str) -> str:
     """Map folded text to a coarser key shared by common Russian/Kazakh/Ukrainian/German romanisations."""
     key = folded
-    for literal, repl, regex in _COMPILED_RULES:
-        key = key.replace(literal, repl) if regex is None else regex.sub(repl, key)
+    for literal, repl, regex, needle in _COMPILED_RULES:
+        if regex is None:
+            key = key.replace(literal, repl)
+        elif needle is None or needle in key:
+            key = regex.sub(repl, key)
     return key
