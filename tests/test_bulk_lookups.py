@@ -207,3 +207,17 @@ def test_records_geocoded_again_are_answered_from_memory(layers, place_records, 
     monkeypatch.undo()
     paris = geocoder.geocode([{"id": "a", "place": "Paris"}, {"id": "b", "place": "Paris", "country": "USA"}], progress=False)
     assert paris["country"].tolist() == ["FRA", "USA"]
+
+
+@pytest.mark.parametrize("cores", [1, 2])
+def test_the_progress_bar_counts_every_record_once(layers, place_records, monkeypatch: pytest.MonkeyPatch, capsys, cores):
+    """Records answered in bulk (here or shared with a worker), repeated and given ones all advance the bar, once."""
+    from geo.gazetteer.cache import load_gazetteer
+    from geo.geocoding import parallel
+
+    monkeypatch.setattr(parallel, "POOL_MIN", 100)
+    monkeypatch.setattr(parallel, "processes", lambda: cores)
+    monkeypatch.setattr("geo.geocoding.geocoder.PREFETCH_CHUNK", 700)
+    records = place_records[:2000] + place_records[:50] + [{"id": "g", "place": "x", "lat": 51.2, "lon": 51.4, "where_prec": 2}]
+    Geocoder(layers, gazetteer=load_gazetteer(progress=False)).geocode(records, progress=True)
+    assert f"{len(records)}/{len(records)}" in capsys.readouterr().err

@@ -245,9 +245,11 @@ class Geocoder:
 
         distinct = [records[i] for i in firsts.values()]
         answers = resolve_named(self, distinct, advance, meanwhile=_import_geopandas) if distinct else []
-        if answers is None:  # too few names (or cores) to share: resolved here, in one bulk pass
-            answers = [(fields, res.geometry) for start in range(0, len(distinct), PREFETCH_CHUNK)
-                       for _, res, fields in resolve_share(self, distinct[start : start + PREFETCH_CHUNK])]  # fmt: skip
+        if answers is None:  # too few names (or cores) to share: resolved here, a bulk pass per PREFETCH_CHUNK names
+            answers = []
+            for start in range(0, len(distinct), PREFETCH_CHUNK):
+                answers += [(fields, res.geometry) for _, res, fields in resolve_share(self, distinct[start : start + PREFETCH_CHUNK])]
+                advance(len(answers) / len(distinct))
         advance(1.0)
         seen.update(zip(firsts, answers))
         return known | named
