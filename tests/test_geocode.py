@@ -533,3 +533,28 @@ def test_candidates_are_scored_and_sorted(geocoder):
     only_admin = geocoder.resolver.candidates(fold("West Kazakhstan"), geocoder.resolver.context({}), sources=("admin1",))
     assert only_admin and all(c.source == "admin1" for c in only_admin)
     assert only_admin[0].gid == "KZ-ZAP"
+
+
+def test_circles_made_together_are_the_circles_made_one_by_one():
+    """Bulk resolving makes its circles in one call: vertex for vertex the polygons made alone, and 25 km from the
+    centre on the ellipsoid (near the antimeridian and the poles too)."""
+    from geo.geocoding.footprint import geodesic_circle, geodesic_circles
+
+    centres = [(51.37, 51.23, 25.0), (179.95, -16.5, 40.0), (-179.9, 65.0, 50.0), (10.0, 89.5, 25.0), (0.0, 0.0, 1.0)]
+    together = geodesic_circles(*zip(*centres))
+    assert shapely.to_wkb(together).tolist() == [geodesic_circle(*c).wkb for c in centres]
+    geod = Geod(ellps="WGS84")
+    for (lon, lat, km), circle in zip(centres, together):
+        ring = np.asarray(circle.exterior.coords)
+        _, _, dist = geod.inv(np.full(len(ring), lon), np.full(len(ring), lat), ring[:, 0], ring[:, 1])
+        assert np.allclose(dist / 1000.0, km, rtol=1e-9)
+
+
+def test_a_pending_circle_is_made_before_a_list_of_places_is_joined(geocoder):
+    """Inside circles_later() a circle waits to be made with others; a list of "near" places joins its parts' circles
+    at once, and every circle is a polygon when the block ends."""
+    with geocoder.resolver.circles_later():
+        res = geocoder.resolver.resolve("near Aktau and Atyrau")
+        single = geocoder.resolver.resolve("near Zhanaozen")
+    assert res.status != "unresolved" and res.geometry.geom_type in ("Polygon", "MultiPolygon")
+    assert single.geometry.geom_type == "Polygon" and 20 < single.uncertainty_km <= 25.0

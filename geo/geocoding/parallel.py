@@ -112,13 +112,15 @@ def resolve_named(geocoder: Geocoder, records: Sequence[dict], progress: Callabl
 
 
 def resolve_share(geocoder: Geocoder, records: Sequence[dict]) -> list[tuple[tuple | None, Resolution, dict]]:
-    """(memo key, resolution, output fields) of each record, their names' lookups made in bulk first."""
+    """(memo key, resolution, output fields) of each record, their names' lookups made in bulk first and their
+    circles made together at the end."""
     resolver, out = geocoder.resolver, []
     resolver.prefetch(r.get("place") for r in records)
-    for record in records:
-        place = record.get("place")
-        key, res = resolver.resolve_keyed(place if isinstance(place, str) else "", record)
-        out.append((key, res, geocoder.output_fields(res)))
+    with resolver.circles_later():  # the output fields need a circle's point and radius only
+        for record in records:
+            place = record.get("place")
+            key, res = resolver.resolve_keyed(place if isinstance(place, str) else "", record)
+            out.append((key, res, geocoder.output_fields(res)))
     return out
 
 
