@@ -207,6 +207,9 @@ def test_records_geocoded_again_are_answered_from_memory(layers, place_records, 
     monkeypatch.undo()
     paris = geocoder.geocode([{"id": "a", "place": "Paris"}, {"id": "b", "place": "Paris", "country": "USA"}], progress=False)
     assert paris["country"].tolist() == ["FRA", "USA"]
+    monkeypatch.setattr("geo.geocoding.geocoder.ANSWERS_MAX", 100)  # a call naming more places keeps none afterwards
+    geocoder.geocode(records, progress=False)
+    assert not geocoder._answers
 
 
 @pytest.mark.parametrize("cores", [1, 2])

@@ -44,7 +44,8 @@ PROGRESS_MIN = 2000
 #: Records geocoded one by one are taken in chunks of this many, their place names' lookups made in bulk first (the chunk
 #: stays within the phrase parser's cache); below PREFETCH_MIN records a bulk pass saves nothing.
 PREFETCH_CHUNK, PREFETCH_MIN = 10_000, 50
-#: Answers for named records a Geocoder remembers across calls (each holds a row's fields; the resolver holds the rest).
+#: Answers for named records a Geocoder remembers across calls (each holds a row's fields; the resolver holds the rest);
+#: a call naming more places than this keeps none of them afterwards.
 ANSWERS_MAX = 200_000
 #: A given footprint's precision by its radius (km, around its representative point) when the input states none;
 #: lines are routes or areas (5), and size alone never makes a country (6).
@@ -213,6 +214,8 @@ class Geocoder:
                 for i in chunk:
                     singles[i] = self.geocode_record(records[i], given.get(i), seen)
                 bar.update(sum(1 for i in chunk if i not in answered))  # the bulk pass counted the others
+        if len(seen) > ANSWERS_MAX:
+            seen.clear()  # kept only when they fit: a call with more names than that keeps none past its end
         return _frame(len(records), blocks, singles)
 
     def _resolve_in_bulk(self, records: Sequence[dict], rest: list[int], given: dict, seen: dict, bar: tqdm) -> dict[int, tuple]:
