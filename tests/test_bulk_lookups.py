@@ -220,7 +220,7 @@ def test_the_progress_bar_counts_every_record_once(layers, place_records, monkey
 
     monkeypatch.setattr(parallel, "POOL_MIN", 100)
     monkeypatch.setattr(parallel, "processes", lambda: cores)
-    monkeypatch.setattr("geo.geocoding.geocoder.PREFETCH_CHUNK", 700)
+    monkeypatch.setattr(parallel, "MAX_STRETCH", 700)  # names resolved here go in passes: the bar follows each
     records = place_records[:2000] + place_records[:50] + [{"id": "g", "place": "x", "lat": 51.2, "lon": 51.4, "where_prec": 2}]
     Geocoder(layers, gazetteer=load_gazetteer(progress=False)).geocode(records, progress=True)
     assert f"{len(records)}/{len(records)}" in capsys.readouterr().err

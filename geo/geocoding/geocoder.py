@@ -27,7 +27,7 @@ from geo.geocoding.context import TEXT_FIELDS
 from geo.geocoding.footprint import geodesic_circle, representative_point, uncertainty_km
 from geo.geocoding.given_points import exact_point, given_reason, is_number, point_blocks
 from geo.geocoding.lookup import PlaceLookup
-from geo.geocoding.parallel import resolve_named, resolve_share
+from geo.geocoding.parallel import resolve_named
 from geo.geocoding.resolver import PlaceResolver, Resolution
 from geo.io.precision import DISTRICT_RADIUS_KM, NEAR_RADIUS_KM, WherePrec
 from geo.io.records import ALIASED_KEY, FOOTPRINT_KEY, LINE_KEY, PROBLEM_KEY
@@ -246,13 +246,7 @@ class Geocoder:
             bar.update(round(share * len(named)) - shown)
             shown = round(share * len(named))
 
-        distinct = [records[i] for i in firsts.values()]
-        answers = resolve_named(self, distinct, advance, meanwhile=_import_geopandas) if distinct else []
-        if answers is None:  # too few names (or cores) to share: resolved here, a bulk pass per PREFETCH_CHUNK names
-            answers = []
-            for start in range(0, len(distinct), PREFETCH_CHUNK):
-                answers += [(fields, res.geometry) for _, res, fields in resolve_share(self, distinct[start : start + PREFETCH_CHUNK])]
-                advance(len(answers) / len(distinct))
+        answers = resolve_named(self, [records[i] for i in firsts.values()], advance, meanwhile=_import_geopandas)
         advance(1.0)
         seen.update(zip(firsts, answers))
         return known | named

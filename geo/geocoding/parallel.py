@@ -1,8 +1,9 @@
 """Resolving many distinct place names on every core: forked worker processes and this one take stretches of them
 from a shared counter until none is left, and the workers' answers come back as they would have been made here.
 
-Used by :meth:`geo.geocoding.Geocoder.geocode` for large inputs only (POOL_MIN distinct names; on Linux, where
-``fork`` is safe with the native libraries loaded): the tables every process needs are loaded once before the fork.
+Used by :meth:`geo.geocoding.Geocoder.geocode`, which forks for large inputs only (POOL_MIN distinct names; on Linux,
+where ``fork`` is safe with the native libraries loaded; smaller inputs are resolved in this process, in the same
+bulk passes): the tables every process needs are loaded once before the fork.
 Workers inherit the geocoder and the records by ``fork`` (nothing is sent to them); each stretch's answers come back
 as soon as it is done (admin-1 and country footprints by name, other geometries as one WKB array), read by a thread
 here while this process resolves its own. Stretches shrink as the names run out (a share of what is left), so no
@@ -43,7 +44,8 @@ POOL_MIN = 20_000
 #: Processes at most (this one included).
 MAX_PROCESSES = 8
 #: Stretches a process takes: a share of the names left (1 / (STRETCH_SHARE * processes)), at least MIN_STRETCH and at
-#: most MAX_STRETCH names (each stretch's lookups are made in bulk: below a few hundred names that costs more).
+#: most MAX_STRETCH names (each stretch's lookups are made in bulk: below a few hundred names that costs more); names
+#: resolved without workers go MAX_STRETCH at a time.
 STRETCH_SHARE, MIN_STRETCH, MAX_STRETCH = 3, 500, 10_000
 #: A Resolution's fields sent as they are (geometry and point go by reference; a memoised ranking is empty).
 _PLAIN = tuple(f.name for f in fields(Resolution) if f.name not in ("geometry", "point", "ranking"))
@@ -62,14 +64,20 @@ def processes() -> int:
 
 
 def resolve_named(geocoder: Geocoder, records: Sequence[dict], progress: Callable[[float], None] | None = None,
-                  meanwhile: Callable[[], object] | None = None) -> list[Answer] | None:  # fmt: skip
+                  meanwhile: Callable[[], object] | None = None) -> list[Answer]:  # fmt: skip
     """(output fields, footprint) for each record (each naming a distinct place + context fields, with no coordinates,
     footprint or problems), as :meth:`Geocoder.geocode_record` makes them, shared among processes; every resolution
-    is also memoised in ``geocoder``'s resolver. None when there are too few records or cores to pay for a fork.
-    ``progress`` is told the share of the records taken as it advances; ``meanwhile`` is called once the workers run."""
+    is also memoised in ``geocoder``'s resolver. With too few records or cores to pay for a fork, they are resolved
+    here, MAX_STRETCH at a time. ``progress`` is told the share of the records taken as it advances; ``meanwhile`` is
+    called once the workers run."""
     n = processes()
     if len(records) < POOL_MIN or n < 2:
-        return None
+        answers: list[Answer] = []
+        for start in range(0, len(records), MAX_STRETCH):
+            answers += _answers(resolve_share(geocoder, records[start : start + MAX_STRETCH]))
+            if progress is not None:
+                progress(len(answers) / len(records))
+        return answers
     global _JOB
     geocoder.lookup.ready_for_bulk()
     context = multiprocessing.get_context("fork")
