@@ -116,7 +116,7 @@ def _evidence(res: Resolution, geocoder: Geocoder) -> Context:
         if res.gazetteer_id:
             ctx.text_countries.add(res.gazetteer_id)
         return ctx
-    row = lookup.admin1_at(res.point.x, res.point.y)
+    row = res.point_admin1(lookup)
     if row >= 0:
         ctx.text_regions.add(row)
         ctx.text_countries.add(str(lookup.admin1_iso3[row]))
@@ -151,5 +151,5 @@ def coherent(mentions: list[Mention], placed: list[Placed], geocoder: Geocoder) 
 def _country(res: Resolution, lookup) -> str:
     if res.where_prec == WherePrec.COUNTRY:
         return res.gazetteer_id or ""
-    row = lookup.admin1_at(res.point.x, res.point.y)
+    row = res.point_admin1(lookup)
     return str(lookup.admin1_iso3[row]) if row >= 0 else ""

@@ -163,7 +163,7 @@ class Geocoder:
         if res.uncertainty_km is None:  # kept on the Resolution: a remembered one is not measured again
             res.uncertainty_km = uncertainty_km(res.geometry, res.point)
         x, y = res.point.x, res.point.y
-        admin_row = res.admin1_row if res.admin1_row is not None else self.lookup.admin1_at(x, y)
+        admin_row = res.point_admin1(self.lookup)
         code, label, acled, wide = _PRECISION_FIELDS[res.where_prec]
         country, admin1, admin1_code = self.lookup.unit_row_fields[admin_row]
         out.update(lat=round(y, 6), lon=round(x, 6), where_prec=code, precision=label, uncertainty_km=round(res.uncertainty_km, 3),

@@ -329,8 +329,6 @@ class PlaceLookup:
             known.update(zip(todo, found))
             self._points.update(zip(todo, points.tolist()))
             lons, lats = lon.tolist(), lat.tolist()
-            if facts is None:  # else a chosen place's unit comes with its resolution (and remembering churned the cache)
-                self.remember_units(list(zip(lons, lats)), found)  # admin1_at(the place's point) asks again
             iso2 = gaz.country[todo].tolist()
             iso3 = [self.country_of(a, c) for a, c in zip(found, iso2)]
             self._places.update(zip(todo, zip(gaz.names.take(todo), gaz.ids.take(todo), iso2, lons, lats, gaz.population[todo].tolist(),

@@ -83,6 +83,10 @@ class Resolution:
     choice: float | None = None
     ranking: list[RankedName] = field(default_factory=list, repr=False)  # filled by ``explain`` only
 
+    def point_admin1(self, lookup: PlaceLookup) -> int:
+        """The admin-1 row containing ``point`` (-1 at sea): the one carried, else the layer's answer."""
+        return self.admin1_row if self.admin1_row is not None else lookup.admin1_at(self.point.x, self.point.y)  # type: ignore[union-attr]
+
 
 class PlaceResolver:
     """Place names to footprints over a :class:`PlaceLookup`; memoises repeated phrases in the same context."""
