@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 import shapely
@@ -63,6 +64,21 @@ CASE_ENDINGS = {"ogo": ("", "oe", "ii"), "omu": ("",), "om": ("", "o"), "oi": ("
 MIN_STEM_LEN = 4
 #: Name-match quality of a place found by undoing a case ending.
 INFLECTED_QUALITY = 0.85
+
+
+class Place(NamedTuple):
+    """A gazetteer row as candidates describe it, read once: its admin-1 row and sovereign state found, its Point made."""
+
+    name: str
+    gid: str
+    iso2: str
+    lon: float
+    lat: float
+    population: int
+    fcode: str
+    admin_row: int  # -1 outside every unit
+    iso3: str
+    point: Point  # its footprint when read as written
 
 
 @dataclass
@@ -181,11 +197,8 @@ class PlaceLookup:
         self.admin1_tree = shapely.STRtree(self.admin1_geoms)
         shapely.prepare(self.admin1_geoms)  # GEOS builds each polygon's index on its first containment test
         self._sovereigns = set(self.country_codes)
-        self._gaz_admin: dict[int, int] = {}
-        #: Gazetteer rows described once: (name, id, ISO2, lon, lat, population, feature code, admin-1 row, ISO3).
-        self._places: dict[int, tuple[str, str, str, float, float, int, str, int, str]] = {}
+        self._places: dict[int, Place] = {}  # gazetteer rows described once (candidates' places)
         self._folded_names: dict[int, str] = {}  # fold() of a row's primary name
-        self._points: dict[int, Point] = {}  # a described row's point (its footprint when read as written)
         self._spelled: dict[str, list[tuple[int, float]]] = {}  # spelled_rows() of names prefetch() looked up
         self._footprints: dict[tuple[str, int], tuple[BaseGeometry, Point]] = {}
         self._uncertainty: dict[tuple[str, int], float] = {}
@@ -316,9 +329,9 @@ class PlaceLookup:
         self.gaz.variants_index.decode()
 
     def _gazetteer_admin1(self, rows: Iterable[int]) -> None:
-        """Fill the admin-1 row and the description (:attr:`_places`) of gazetteer places not seen before, each column
-        read for all of them at once (a row at a time, the columns took 5 us a candidate)."""
-        known = self._gaz_admin
+        """Describe the gazetteer places not seen before (:class:`Place`: admin-1 row, sovereign state, Point), each
+        column read for all of them at once (a row at a time, the columns took 5 us a candidate)."""
+        known = self._places
         todo = list(dict.fromkeys(r for r in rows if r not in known))
         if todo:
             gaz = self.gaz
@@ -326,17 +339,16 @@ class PlaceLookup:
             points = shapely.points(lon, lat)  # in one call: a Point apiece, made when a place is chosen, cost 13 us
             facts = self._facts
             found = facts.place_admin1[todo].tolist() if facts is not None else self.admin1_of(lon, lat, points).tolist()
-            known.update(zip(todo, found))
-            self._points.update(zip(todo, points.tolist()))
             lons, lats = lon.tolist(), lat.tolist()
             iso2 = gaz.country[todo].tolist()
             iso3 = [self.country_of(a, c) for a, c in zip(found, iso2)]
-            self._places.update(zip(todo, zip(gaz.names.take(todo), gaz.ids.take(todo), iso2, lons, lats, gaz.population[todo].tolist(),
-                                              gaz.fcode[todo].tolist(), found, iso3)))  # fmt: skip
+            known.update(zip(todo, map(Place._make, zip(gaz.names.take(todo), gaz.ids.take(todo), iso2, lons, lats, gaz.population[todo].tolist(),
+                                                        gaz.fcode[todo].tolist(), found, iso3, points.tolist()))))  # fmt: skip
 
     def place_point(self, row: int) -> Point | None:
         """The Point of a gazetteer place described before (a candidate's), else None."""
-        return self._points.get(row)
+        place = self._places.get(row)
+        return None if place is None else place.point
 
     def _spelled_rows(self, folded: str) -> list[tuple[int, float]]:
         """:func:`spelled_rows`, as :meth:`prefetch` found it when it did."""
@@ -390,7 +402,7 @@ class PlaceLookup:
         if row is None:
             places = np.flatnonzero(self.gaz.admin1 == key)[:ADMIN1_VOTERS]
             self._gazetteer_admin1(places.tolist())
-            votes = Counter(r for r in (self._gaz_admin[int(p)] for p in places) if r >= 0)
+            votes = Counter(r for r in (self._places[int(p)].admin_row for p in places) if r >= 0)
             coded = [i for i, code in enumerate(self.admin1_gn_code) if code == key]
             row = votes.most_common(1)[0][0] if votes else (coded[0] if len(coded) == 1 else -1)
             self._admin1_by_key[key] = row
@@ -477,7 +489,7 @@ class PlaceLookup:
         bearers: Counter[str] | None = None
         places, out = self._places, []
         for row, quality in hits:
-            name, gid, iso2, lon, lat, population, fcode, admin_row, iso3 = places[row]
+            name, gid, iso2, lon, lat, population, fcode, admin_row, iso3, _ = places[row]
             if quality == 1.0 and self._folded_name(row) != folded:  # matched an alternate name, not the primary one
                 # A name many places bear as their own ("Oleksandrivka") means one of them, not the city it once was.
                 if bearers is None:  # the places bearing it as their primary name, by country (read once per name)
