@@ -15,7 +15,7 @@ from test_gazetteer import swap_cities500, write_dump, write_user_csv
 import geo.gazetteer.cache as gazetteer_mod
 from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.gazetteer.fuzzy import FuzzyIndex, SortedKeysFuzzyIndex
-from geo.gazetteer.index import build_gazetteer
+from geo.gazetteer.index import HEAD_BYTES, KeyIndex, build_gazetteer
 from geo.gazetteer.names import fold, variant_key
 from geo.gazetteer.sources import read_source
 from geo.gazetteer.store import is_memory_mapped
@@ -153,17 +153,32 @@ def test_lazy_fuzzy_index_matches_the_eager_one(tmp_path: Path, small) -> None:
             assert lazy.extract(query, cutoff) == eager.extract(query, cutoff), query
 
 
-def test_lookups_after_the_keys_are_decoded_answer_as_before(tmp_path: Path, small, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past DECODE_AFTER lookups a key index bisects a decoded list instead of the mapped keys: same rows."""
-    import geo.gazetteer.index as index_mod
-
+def test_keys_searched_at_once_answer_as_one_by_one(tmp_path: Path, small, monkeypatch: pytest.MonkeyPatch) -> None:
+    """find_many (one vectorised search of every key's first HEAD_BYTES bytes) gives each key the rows bisecting the
+    mapped keys gives it, and remembers them all: keys shorter than a head, as long, longer and sharing a head, absent
+    keys that share a head or a prefix, non-ASCII and NUL-padded queries."""
     extra, _ = small
     load_gazetteer(extra, cache_dir=tmp_path / "cache", progress=False)
-    stored = load_gazetteer(extra, cache_dir=tmp_path / "cache", progress=False)
-    monkeypatch.setattr(index_mod, "DECODE_AFTER", 50)
-    keys = random.Random(3).sample(stored.all_keys().tolist(), 120) + ["no such place", "", "zzzz"]
-    before = [stored.lookup(k).tolist() for k in keys[:50]]
-    assert stored.names_index._decoded is None
-    after = [stored.lookup(k).tolist() for k in keys]
-    assert stored.names_index._decoded is not None and after[:50] == before
-    assert [r for k, r in zip(keys, after) if k in ("no such place", "", "zzzz")] == [[], [], []] and all(after[:120])
+    alone, together = (load_gazetteer(extra, cache_dir=tmp_path / "cache", progress=False) for _ in range(2))
+    keys = alone.all_keys().tolist()
+    rng = random.Random(3)
+    long = [k for k in keys if len(k.encode()) > HEAD_BYTES]
+    queries = (rng.sample(keys, 300) + long[:60] + [k + "x" for k in long[:20]] + [k[:HEAD_BYTES] for k in long[:20]]
+               + [k[:-1] for k in rng.sample(keys, 40)] + ["", "no such place", "zzzz", "\x00", keys[0] + "\x00", "\u043c\u043e\u0441\u043a\u0432\u0430", keys[-1] + "z"])
+    assert len(long) >= 60
+    synthetic = sorted({"a" * 15, "a" * 16, "a" * 16 + "b", "a" * 16 + "c", "a" * 17, "\u00e9" * 8, "\u00e9" * 9, "b"})
+    absent = ["a" * 16 + "bb", "a" * 16 + "ab", "a" * 14, "\u00e9" * 10, "a" * 15 + "\x00"]
+    made = [KeyIndex(StringColumn.from_strings(synthetic), np.arange(len(synthetic) + 1), np.arange(len(synthetic), dtype=np.int32))
+            for _ in range(2)]  # fmt: skip
+    cases = [(alone.names_index, together.names_index, queries), (*made, synthetic + absent)]
+    answers = []
+    for one_by_one, many, asked in cases:
+        expected = [one_by_one.get_rows(q).tolist() for q in asked]
+        many.find_many(asked)
+        monkeypatch.setattr(KeyIndex, "_bisect", lambda *a: pytest.fail("a key find_many searched was bisected again"))
+        assert [many.get_rows(q).tolist() for q in asked] == expected
+        monkeypatch.undo()
+        answers.append(expected)
+    found, made_found = answers
+    assert all(found[:300]) and all(found[300:360]) and not any(found[-7:])  # sampled and long keys found; odd ones not
+    assert all(made_found[: len(synthetic)]) and not any(made_found[len(synthetic) :])

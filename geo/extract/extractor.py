@@ -58,8 +58,6 @@ class Extractor:
         models.russian_morphology()
         self.recogniser.demonyms.country("российский", "ru")  # derives the Russian table
         self.geocoder.gaz.fuzzy_index()
-        self.geocoder.gaz.names_index.decode()  # an article looks up dozens of names: decode the keys now, not on the first
-        self.geocoder.gaz.variants_index.decode()
         self.geocoder.lookup.admin1_index.find("warm up loading", 88.0)
         self.geocoder.lookup.country_index.find("warm up loading", 88.0)
         detect_language("load the language identifier")

@@ -147,14 +147,15 @@ def gazetteer_rows(gaz: Gazetteer, folded: str, fuzzy: bool = True) -> list[tupl
     return fuzzy_rows(gaz, folded)
 
 
-def spelled_rows(gaz: Gazetteer, folded: str) -> list[tuple[int, float]]:
-    """:func:`gazetteer_rows` without misspellings: the name as written, its variant key and its case endings undone."""
+def spelled_rows(gaz: Gazetteer, folded: str, vkey: str | None = None, stems: list[str] | None = None) -> list[tuple[int, float]]:
+    """:func:`gazetteer_rows` without misspellings: the name as written, its variant key and its case endings undone
+    (``vkey`` and ``stems``: its variant_key() and inflection_stems(), when found already)."""
     found: dict[int, float] = dict.fromkeys(gaz.lookup(folded)[:MAX_PER_KEY].tolist(), 1.0)
-    vkey = variant_key(folded)
+    vkey = variant_key(folded) if vkey is None else vkey
     if len(vkey) >= MIN_VARIANT_LEN:  # "kkkkkk" collapses to "k": no evidence of any place
         for row in gaz.lookup_variant(vkey)[:MAX_PER_KEY].tolist():
             found.setdefault(row, 0.92)
-    for stem in inflection_stems(folded):  # "uralske" (в Уральске) -> "uralsk"; weaker than a spelling as given
+    for stem in inflection_stems(folded) if stems is None else stems:  # "uralske" (в Уральске) -> "uralsk"; weaker than a spelling as given
         for row in gaz.lookup(stem)[:MAX_PER_KEY].tolist():
             found.setdefault(row, INFLECTED_QUALITY)
     return list(found.items())
@@ -301,11 +302,13 @@ class PlaceLookup:
         if len(self._prefetched) > POINT_CACHE_SIZE:
             self._prefetched.clear()
         self._spelled.clear()  # kept for the batch at hand only (names looked up again hit the find cache)
-        for name in dict.fromkeys(names):
-            if name in self._prefetched:
-                continue
-            self._prefetched.add(name)
-            hits = self._spelled[name] = spelled_rows(gaz, name)
+        todo = [name for name in dict.fromkeys(names) if name not in self._prefetched]
+        self._prefetched.update(todo)
+        variants, stems = [variant_key(name) for name in todo], [inflection_stems(name) for name in todo]
+        gaz.names_index.find_many([*todo, *(stem for some in stems for stem in some)])  # every spelling's key, at once
+        gaz.variants_index.find_many(variants)
+        for name, vkey, some in zip(todo, variants, stems):
+            hits = self._spelled[name] = spelled_rows(gaz, name, vkey, some)
             rows += [r for r, _ in hits]
             if not hits:
                 unmatched.append(name)
@@ -313,20 +316,21 @@ class PlaceLookup:
         if misspelt:
             index = gaz.fuzzy_index()
             index.prefetch(misspelt, FUZZY_CUTOFF)
+            gaz.names_index.find_many(key for name in misspelt for key, _ in index.extract(name, FUZZY_CUTOFF))
             rows += [r for name in misspelt for r, _ in fuzzy_rows(gaz, name)]
         for names_index in (self.admin1_index, self.country_index):  # a name no place bears is looked for among units too
             names_index.prefetch_fuzzy(unmatched, FUZZY_CUTOFF)
         self._gazetteer_admin1(rows)
 
     def ready_for_bulk(self) -> None:
-        """Load now what resolving many names loads on the way (the district table, the name and variant
-        indexes' keys decoded, the places' units and units' radii from the cache), so that worker processes forked
-        next share it instead of each loading or finding its own."""
+        """Load now what resolving many names loads on the way (the district table, the heads of the name and variant
+        indexes' keys that searches for many keys at once use, the places' units and units' radii from the cache), so
+        that worker processes forked next share it instead of each loading or finding its own."""
         load_districts()
         if self._facts is None:
             self._facts = unit_facts.load(self)
-        self.gaz.names_index.decode()
-        self.gaz.variants_index.decode()
+        self.gaz.names_index.heads()
+        self.gaz.variants_index.heads()
 
     def _gazetteer_admin1(self, rows: Iterable[int]) -> None:
         """Describe the gazetteer places not seen before (:class:`Place`: admin-1 row, sovereign state, Point), each
