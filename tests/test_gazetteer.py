@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import random
 from pathlib import Path
 
 import numpy as np
@@ -121,6 +122,18 @@ def test_columns_are_consistent(gaz: Gazetteer) -> None:
     assert len(gaz.all_variant_keys()) < len(gaz.all_keys())
     assert "aktau" in gaz.names_index and "no such place anywhere" not in gaz.names_index
     assert len(gaz.lookup("")) == 0 and len(gaz.lookup("Aktau")) == 0  # lookup takes folded text
+
+
+def test_each_row_names_the_key_of_its_primary_name(gaz: Gazetteer) -> None:
+    """name_keys[row] is the position of fold(primary name) among the name keys (what tells a primary name from an
+    alternate one), for a sample of rows and for every row bearing a sampled key."""
+    rows = random.Random(11).sample(range(len(gaz)), 3000)
+    keys = gaz.all_keys()
+    assert [keys[int(gaz.name_keys[r])] for r in rows] == [fold(str(gaz.names[r])) for r in rows]
+    for key in ("aktau", "oral", "aksai"):
+        at = gaz.names_index.position(key)
+        assert {r for r in gaz.lookup(key).tolist() if gaz.name_keys[r] == at} == {r for r in gaz.lookup(key).tolist() if fold(str(gaz.names[r])) == key}
+    assert gaz.name_keys.dtype == np.int32 and len(gaz.name_keys) == len(gaz)
 
 
 def test_returned_rows_are_read_only(gaz: Gazetteer) -> None:

@@ -22,7 +22,7 @@ from geo.gazetteer.store import is_memory_mapped
 from geo.gazetteer.strings import StringColumn
 from geo.geocoding.lookup import PlaceLookup, gazetteer_rows
 
-COLUMNS = ("ids", "names", "lat", "lon", "country", "admin1", "fclass", "fcode", "population")
+COLUMNS = ("ids", "names", "lat", "lon", "country", "admin1", "fclass", "fcode", "population", "name_keys")
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +95,7 @@ def test_torn_or_foreign_cache_entry_is_rebuilt(tmp_path: Path, small, damage: s
         path.write_bytes(path.read_bytes()[:50])
     elif damage == "other format":
         path = entry / "meta.json"
-        path.write_text(path.read_text(encoding="utf-8").replace('"format": 2', '"format": 1'), encoding="utf-8")
+        path.write_text(path.read_text(encoding="utf-8").replace(f'"format": {gazetteer_mod.FORMAT_VERSION}', '"format": 0'), encoding="utf-8")
     else:
         for p in entry.iterdir():
             p.unlink()

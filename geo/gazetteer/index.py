@@ -63,9 +63,16 @@ class KeyIndex(Mapping[str, np.ndarray]):
         memory-mapped keys (decoding ~20 of them); its position is remembered."""
         i = self._found.get(key)
         if i is None:
+            i = self.position(key)
+        return _EMPTY_ROWS if i < 0 else self.rows[self.offsets[i] : self.offsets[i + 1]]
+
+    def position(self, key: str) -> int:
+        """Where ``key`` is among the keys (-1: absent), as :meth:`get_rows` finds it."""
+        i = self._found.get(key)
+        if i is None:
             i = self._bisect(key, 0, len(self.keys))
             self._remember([key], [i])
-        return _EMPTY_ROWS if i < 0 else self.rows[self.offsets[i] : self.offsets[i + 1]]
+        return i
 
     def find_many(self, keys: Iterable[str]) -> None:
         """Search many keys at once and remember their positions for :meth:`get_rows`: one vectorised search of every
@@ -154,6 +161,7 @@ class Gazetteer:
     population: np.ndarray  # int64
     names_index: KeyIndex  # fold(name or alt name) -> rows, most populous first
     variants_index: KeyIndex  # variant_key(fold(...)) -> rows, most populous first
+    name_keys: np.ndarray  # int32: position in names_index of each row's folded primary name (-1: it folds to nothing)
     problems: list[RecordError] = field(default_factory=list)
     from_cache: bool = False
     store: Path | None = field(default=None, repr=False, compare=False)  # the cache folder it is mapped from, if any
@@ -206,6 +214,7 @@ def build_gazetteer(sources: Iterable[tuple[str, Iterable[PlaceRow]]], progress:
     pair_keys: list[str] = []
     pair_rows: list[int] = []
     folded_cache: dict[str, str] = {}
+    primary: list[str] = []  # each row's folded primary name
     row = 0
     for label, rows in sources:
         for place in tqdm(rows, desc=f"gazetteer: {label}", unit=" places", file=sys.stderr, disable=not progress):
@@ -218,6 +227,7 @@ def build_gazetteer(sources: Iterable[tuple[str, Iterable[PlaceRow]]], progress:
                 if key:
                     pair_keys.append(key)
                     pair_rows.append(row)
+            primary.append(folded_cache[place.name])
             row += 1
     del folded_cache
 
@@ -228,7 +238,8 @@ def build_gazetteer(sources: Iterable[tuple[str, Iterable[PlaceRow]]], progress:
     keys = sorted(set(pair_keys))
     position = {k: i for i, k in enumerate(keys)}
     group = np.fromiter((position[k] for k in pair_keys), dtype=np.int64, count=len(pair_keys))
-    del pair_keys, pair_rows, position
+    name_keys = np.fromiter((position.get(k, -1) for k in primary), dtype=np.int32, count=len(primary))
+    del pair_keys, pair_rows, position, primary
     names_index = KeyIndex.from_groups(StringColumn.from_strings(keys), group, rows_arr, rank)
 
     # Variant index: map each folded key to its variant, then regroup the deduplicated pairs.
@@ -254,4 +265,5 @@ def build_gazetteer(sources: Iterable[tuple[str, Iterable[PlaceRow]]], progress:
         population=population,
         names_index=names_index,
         variants_index=variants_index,
+        name_keys=name_keys,
     )

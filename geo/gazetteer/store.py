@@ -20,7 +20,7 @@ from geo.gazetteer.index import Gazetteer, KeyIndex
 from geo.gazetteer.strings import CategoryColumn, StringColumn
 
 META, PROBLEMS = "meta.json", "problems.json"
-NUMBER_COLUMNS = ("lat", "lon", "population")
+NUMBER_COLUMNS = ("lat", "lon", "population", "name_keys")
 STRING_COLUMNS = ("ids", "names")
 CATEGORY_COLUMNS = ("country", "admin1", "fclass", "fcode")
 INDEXES = ("names_index", "variants_index")

@@ -199,7 +199,6 @@ class PlaceLookup:
         shapely.prepare(self.admin1_geoms)  # GEOS builds each polygon's index on its first containment test
         self._sovereigns = set(self.country_codes)
         self._places: dict[int, Place] = {}  # gazetteer rows described once (candidates' places)
-        self._folded_names: dict[int, str] = {}  # fold() of a row's primary name
         self._spelled: dict[str, list[tuple[int, float]]] = {}  # spelled_rows() of names prefetch() looked up
         self._footprints: dict[tuple[str, int], tuple[BaseGeometry, Point]] = {}
         self._uncertainty: dict[tuple[str, int], float] = {}
@@ -359,15 +358,6 @@ class PlaceLookup:
         hits = self._spelled.get(folded)
         return spelled_rows(self.gaz, folded) if hits is None else hits
 
-    def _folded_name(self, row: int) -> str:
-        """fold() of a gazetteer row's primary name, remembered."""
-        name = self._folded_names.get(row)
-        if name is None:
-            if len(self._folded_names) >= POINT_CACHE_SIZE:
-                self._folded_names.clear()
-            name = self._folded_names[row] = fold(str(self.gaz.names[row]))
-        return name
-
     def country_of(self, admin_row: int, fallback_iso2: str = "") -> str:
         """Sovereign ISO3 from the admin-1 layer (de jure), else from the gazetteer's ISO2 when it is a sovereign."""
         if admin_row >= 0:
@@ -489,15 +479,17 @@ class PlaceLookup:
         if not hits:
             return []
         self._gazetteer_admin1(r for r, _ in hits)
-        exact = set(self.gaz.lookup(folded).tolist())
+        gaz = self.gaz
+        exact = set(gaz.lookup(folded).tolist())
+        key, name_keys = gaz.names_index.position(folded), gaz.name_keys  # a row's primary name is ``folded`` when its key is
         bearers: Counter[str] | None = None
         places, out = self._places, []
         for row, quality in hits:
             name, gid, iso2, lon, lat, population, fcode, admin_row, iso3, _ = places[row]
-            if quality == 1.0 and self._folded_name(row) != folded:  # matched an alternate name, not the primary one
+            if quality == 1.0 and name_keys[row] != key:  # matched an alternate name, not the primary one
                 # A name many places bear as their own ("Oleksandrivka") means one of them, not the city it once was.
                 if bearers is None:  # the places bearing it as their primary name, by country (read once per name)
-                    bearers = Counter(str(self.gaz.country[r]) for r in exact if self._folded_name(r) == folded)
+                    bearers = Counter(str(gaz.country[r]) for r in exact if name_keys[r] == key)
                 quality = ALTERNATE_OF_GENERIC_QUALITY if bearers[iso2] >= GENERIC_NAME_PLACES else ALTERNATE_QUALITY
             out.append(Candidate("gazetteer", row, name, gid, iso3, admin_row, lon, lat, population, fcode, quality, loose=row not in exact))
         return out
