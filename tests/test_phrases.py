@@ -217,15 +217,23 @@ def test_readings_are_unique():
     assert len({(r.kind, r.names) for r in readings}) == len(readings)
 
 
-def test_one_word_phrases_skip_the_patterns_and_read_alike(geocoder):
-    """A phrase with no space cannot match any pattern (each needs one): the short cut gives what trying them all gives,
-    for gazetteer keys and for the patterns' own keywords standing alone."""
-    from geo.geocoding.phrases import _all_readings, _readings
+def test_phrases_without_a_keyword_skip_the_patterns_and_read_alike(geocoder):
+    """A phrase with none of the patterns' words cannot match any pattern: the short cut gives what trying them all
+    gives, for gazetteer keys of one and more words, for every keyword standing alone, leading or trailing a name,
+    and for phrases the bench and the news write."""
+    import random
+
+    from geo.geocoding.phrases import _KEYWORDS, _all_readings, _readings
 
     keys = geocoder.gaz.all_keys()
-    words = [keys[i] for i in range(0, len(keys), 97) if " " not in keys[i]]
-    words += ["near", "oblast", "highway", "bei", "village", "lake", "steppe", "the", "~", "a~b", "uralsk\u00a0region", ""]
-    assert len(words) > 4000
-    for word in words:
-        assert _readings(word) == _all_readings(word), word
+    rng = random.Random(4)
+    names = [keys[i] for i in range(0, len(keys), 97)]
+    phrases = names + [k for k in names if " " in k][:3000]
+    phrases += [f"near {n}" for n in names[:500]] + [f"{n} region" for n in names[500:1000]] + [f"{a} ~ {b} highway" for a, b in zip(names[:300], names[300:600])]
+    phrases += [f"{w} {n}" for w, n in zip(sorted(_KEYWORDS), names)] + [f"{n} {w}" for w, n in zip(sorted(_KEYWORDS), names[400:])]
+    phrases += sorted(_KEYWORDS) + ["".join(rng.choice("abcdefgh ") for _ in range(rng.randint(5, 20))) for _ in range(2000)]
+    phrases += ["the", "~", "a~b", "uralsk\u00a0region", "near\u00a0uralsk", "aksay\tregion", "30 km north of oral", "oral and aksay", ""]
+    assert len(phrases) > 10_000 and sum(1 for p in phrases if _KEYWORDS.isdisjoint(p.split())) > 5_000
+    for phrase in phrases:
+        assert _readings(phrase) == _all_readings(phrase), phrase
     assert len(_all_readings("uralsk\u00a0region")) > 1  # a non-breaking space is a space to the patterns too
