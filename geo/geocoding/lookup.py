@@ -6,7 +6,7 @@ it does not rank them: that is :mod:`geo.geocoding.ranking`.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -202,7 +202,7 @@ class PlaceLookup:
         self._spelled: dict[str, list[tuple[int, float]]] = {}  # spelled_rows() of names prefetch() looked up
         self._footprints: dict[tuple[str, int], tuple[BaseGeometry, Point]] = {}
         self._uncertainty: dict[tuple[str, int], float] = {}
-        self._found: dict[tuple[str, tuple[str, ...]], list[Candidate]] = {}
+        self._found: OrderedDict[tuple[str, tuple[str, ...]], list[Candidate]] = OrderedDict()
         self._admin1_at: dict[tuple[float, float], int] = {}
         self._admin1_batch: dict[tuple[float, float], int] = {}
         self.admin1_gn_code = admin1["gn_a1_code"] if "gn_a1_code" in admin1 else np.array([], dtype=object)
@@ -449,8 +449,8 @@ class PlaceLookup:
         found = self._found.get(key)
         if found is None:
             found = self._find(folded, sources)
-            if len(self._found) >= FIND_CACHE_SIZE:
-                self._found.pop(next(iter(self._found)))
+            if len(self._found) >= FIND_CACHE_SIZE:  # the oldest goes (O(1) here: a dict's first key is found by
+                self._found.popitem(last=False)  # skipping the slots of those deleted before it, 3% of bulk geocoding)
             self._found[key] = found
         return [_fresh(c) for c in found]
 
