@@ -212,6 +212,20 @@ def test_records_geocoded_again_are_answered_from_memory(layers, place_records, 
     assert not geocoder._answers
 
 
+def test_the_resolver_forgets_past_its_memo_limit(layers, place_records, monkeypatch: pytest.MonkeyPatch):
+    """A run naming more places than MEMO_MAX keeps at most that many resolutions, and answers as one that keeps all."""
+    from geo.gazetteer.cache import load_gazetteer
+    from geo.geocoding import resolver
+
+    records = place_records[:600]
+    one = Geocoder(layers, gazetteer=load_gazetteer(progress=False)).geocode(records, progress=False)
+    monkeypatch.setattr(resolver, "MEMO_MAX", 50)
+    small = Geocoder(layers, gazetteer=load_gazetteer(progress=False))
+    frame = small.geocode(records, progress=False)
+    pd.testing.assert_frame_equal(frame, one)
+    assert 0 < len(small.resolver._memo) <= 50
+
+
 @pytest.mark.parametrize("cores", [1, 2])
 def test_the_progress_bar_counts_every_record_once(layers, place_records, monkeypatch: pytest.MonkeyPatch, capsys, cores):
     """Records answered in bulk (here or shared with a worker), repeated and given ones all advance the bar, once."""

@@ -19,7 +19,6 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import fields
 from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
@@ -47,8 +46,6 @@ MAX_PROCESSES = 8
 #: most MAX_STRETCH names (each stretch's lookups are made in bulk: below a few hundred names that costs more); names
 #: resolved without workers go MAX_STRETCH at a time.
 STRETCH_SHARE, MIN_STRETCH, MAX_STRETCH = 3, 500, 10_000
-#: A Resolution's fields sent as they are (geometry and point go by reference; a memoised ranking is empty).
-_PLAIN = tuple(f.name for f in fields(Resolution) if f.name not in ("geometry", "point", "ranking"))
 #: What forked workers read: the geocoder, the records and the shared counter of names taken (inherited, never pickled).
 _JOB: tuple[Geocoder, Sequence[dict], Any, int] | None = None
 
@@ -66,9 +63,9 @@ def processes() -> int:
 def resolve_named(geocoder: Geocoder, records: Sequence[dict], progress: Callable[[float], None] | None = None,
                   meanwhile: Callable[[], object] | None = None) -> list[Answer]:  # fmt: skip
     """(output fields, footprint) for each record (each naming a distinct place + context fields, with no coordinates,
-    footprint or problems), as :meth:`Geocoder.geocode_record` makes them, shared among processes; every resolution
-    is also memoised in ``geocoder``'s resolver. With too few records or cores to pay for a fork, they are resolved
-    here, MAX_STRETCH at a time. ``progress`` is told the share of the records taken as it advances; ``meanwhile`` is
+    footprint or problems), as :meth:`Geocoder.geocode_record` makes them, shared among processes (the geocoder
+    remembers the answers; only resolutions made here are memoised in its resolver). With too few records or cores to
+    pay for a fork, they are resolved here, MAX_STRETCH at a time. ``progress`` is told the share of the records taken as it advances; ``meanwhile`` is
     called once the workers run."""
     n = processes()
     if len(records) < POOL_MIN or n < 2:
@@ -181,8 +178,8 @@ def _work(sender: Connection) -> None:
 
 
 def _pack(geocoder: Geocoder, done: list[tuple[tuple | None, Resolution, dict]]) -> tuple:
-    """Answers as plain values: unit footprints by (source, row, part), other geometries as indexes into one WKB
-    array, and each point's admin-1 row (the parent's admin1_at asks again when a memoised answer is reused)."""
+    """Answers as plain values: (output fields, footprint reference) each, a unit footprint referred to by (source,
+    row, part) and any other geometry as an index into one WKB array."""
     units, loose, slots = geocoder.lookup.unit_parts(), [], {}
 
     def ref(geom: BaseGeometry | None) -> object:
@@ -193,19 +190,16 @@ def _pack(geocoder: Geocoder, done: list[tuple[tuple | None, Resolution, dict]])
             loose.append(geom)
         return slots[id(geom)]
 
-    entries, points = [], []
-    for key, res, out in done:
-        entries.append((key, tuple(getattr(res, name) for name in _PLAIN), ref(res.geometry), ref(res.point), out))
-        if res.point is not None and res.admin1_row is None:
-            points.append((res.point.x, res.point.y, geocoder.lookup.admin1_at(res.point.x, res.point.y)))
-    return entries, shapely.to_wkb(np.array(loose, dtype=object)) if loose else [], points
+    entries = [(out, ref(res.geometry)) for _, res, out in done]
+    return entries, shapely.to_wkb(np.array(loose, dtype=object)) if loose else []
 
 
 def _unpack(geocoder: Geocoder, packed: tuple) -> list[Answer]:
-    """A worker's answers as (output fields, footprint), each resolution memoised here as if made here."""
-    entries, wkb, points = packed
-    loose = shapely.from_wkb(wkb) if len(wkb) else []
-    lookup, out = geocoder.lookup, []
+    """A worker's answers as (output fields, footprint). They are not memoised in this process's resolver: the
+    geocoder remembers the answers themselves, and rebuilding each Resolution cost ~2 us a name of serial time."""
+    entries, wkb = packed
+    loose = shapely.from_wkb(wkb).tolist() if len(wkb) else []
+    lookup = geocoder.lookup
 
     def deref(ref: object) -> BaseGeometry | None:
         if ref is None or isinstance(ref, int):
@@ -213,11 +207,4 @@ def _unpack(geocoder: Geocoder, packed: tuple) -> list[Answer]:
         source, row, part = ref  # type: ignore[misc]
         return lookup.unit_footprint(source, row)[part]
 
-    for key, values, geom_ref, point_ref, answer in entries:
-        res = Resolution(**dict(zip(_PLAIN, values)), geometry=deref(geom_ref), point=deref(point_ref))
-        if key is not None:
-            geocoder.resolver.remember(key, res)
-        out.append((answer, res.geometry))
-    if points:
-        lookup.remember_units([(x, y) for x, y, _ in points], [row for _, _, row in points])
-    return out
+    return [(answer, deref(geom_ref)) for answer, geom_ref in entries]

@@ -28,6 +28,8 @@ from geo.spatial.geodesy import geodesic_distance_km
 
 #: Place phrases remembered as readied by PlaceResolver.prefetch (bounds the memory of long runs).
 PREFETCHED_MAX = 500_000
+#: Resolutions memoised at most (all forgotten past this: a run of a million names keeps no million footprints).
+MEMO_MAX = 200_000
 #: A runner-up within this score of the best, and elsewhere, makes the result ambiguous.
 AMBIGUITY_MARGIN = 0.06
 #: Two candidates closer than this (km) are the same place for ambiguity purposes.
@@ -139,17 +141,12 @@ class PlaceResolver:
             return None, found
         readings, ctx = found
         key = (place, ctx.key())
-        if key not in self._memo:
+        res = self._memo.get(key)
+        if res is None:
             res = self._resolve_readings(place, readings, ctx)
             res.ranking = []  # the ranking is kept only when asked for (explain): memoised results stay small
-            self._memo[key] = res
-        return key, self._memo[key]
-
-    def remember(self, key: tuple, res: Resolution) -> None:
-        """Memoise a resolution made elsewhere (a worker process) under the key :meth:`resolve_keyed` gave it; its
-        phrase counts as prefetched (resolving it again only finds the memo)."""
-        self._memo[key] = res
-        self._prefetched.add(key[0])
+            self._memoise(key, res)
+        return key, res
 
     def resolve_in(self, place: str, evidence: Context) -> Resolution:
         """Resolve a place phrase with evidence gathered elsewhere (the other places an article names) besides
@@ -160,11 +157,18 @@ class PlaceResolver:
         readings, ctx = found
         ctx = ctx.merged(evidence)
         key = (place, ctx.key())
-        if key not in self._memo:
+        res = self._memo.get(key)
+        if res is None:
             res = self._resolve_readings(place, readings, ctx)
             res.ranking = []
-            self._memo[key] = res
-        return self._memo[key]
+            self._memoise(key, res)
+        return res
+
+    def _memoise(self, key: tuple, res: Resolution) -> None:
+        """Keep a resolution for its phrase and context (forgetting all past MEMO_MAX)."""
+        if len(self._memo) >= MEMO_MAX:
+            self._memo.clear()
+        self._memo[key] = res
 
     def country(self, iso3: str, confidence: float = 1.0) -> Resolution:
         """A country named by its code (a demonym's country): its polygon at country precision."""
