@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import itemgetter
 
 from shapely.geometry.base import BaseGeometry
 
@@ -24,6 +23,8 @@ OUTPUT_FIELDS = ("id", "place", "lat", "lon", "status", "reason", "where_prec", 
                  "input_line", "problems")  # fmt: skip
 #: The fields geocoding writes into a row, in the order they are added (``id`` and ``place`` stay as the input has them).
 WRITTEN_FIELDS = tuple(f for f in OUTPUT_FIELDS if f not in ("id", "place"))
+#: The written fields a place's answer holds, in the order of its values (the input line and problems are the record's).
+ANSWER_FIELDS = tuple(f for f in WRITTEN_FIELDS if f not in ("input_line", "problems"))
 #: Columns incmap adds after geocoding (border distances; the footprint): an input column of that name moves to src_<name>.
 LATER_FIELDS = (*BORDER_COLUMNS, "geometry")
 
@@ -89,18 +90,17 @@ def plan_groups(records: Sequence[dict], rows: Sequence[int],
     return groups
 
 
-def answered_blocks(records: Sequence[dict], rows: list[int], answers: list[tuple[dict, BaseGeometry | None]]) -> list[Block]:
+def answered_blocks(records: Sequence[dict], rows: list[int], answers: list[tuple[tuple, BaseGeometry | None]]) -> list[Block]:
     """Output blocks for ``records[rows]`` (ascending): records with no number in lat or lon, no footprint and no
-    problems, whose (output fields, footprint) ``answers`` were found in bulk. Their rows as
+    problems, whose (ANSWER_FIELDS values, footprint) ``answers`` were found in bulk. Their rows as
     :meth:`Geocoder.geocode_record` makes them, as columns (a dict per record and their transposition took a second
     per 10^5 records)."""
     out = []
     for (columns, aliased, moved), (block, positions) in plan_groups(records, rows, lambda k, record: _UNMOVED).items():
         mine = [records[i] for i in block.rows]
-        fields, block.geometry = (list(part) for part in zip(*(answers[k] for k in positions)))
+        answered, block.geometry = (list(part) for part in zip(*(answers[k] for k in positions)))
         plan = column_plan(columns, aliased, moved)
-        written = [origin for _, kind, origin in plan if kind == "out" and origin not in ("input_line", "problems")]
-        values = dict(zip(written, map(list, zip(*map(itemgetter(*written), fields)))))  # one transposition
+        values = dict(zip(ANSWER_FIELDS, map(list, zip(*answered))))  # one transposition
         for column, kind, origin in plan:
             if kind == "in":
                 block.columns[column] = [r[origin] for r in mine]

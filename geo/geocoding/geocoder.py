@@ -22,7 +22,7 @@ from shapely.geometry.base import BaseGeometry
 from tqdm import tqdm
 
 from geo.gazetteer.index import Gazetteer
-from geo.geocoding.columns import OUTPUT_FIELDS, Block, answered_blocks, column_plan, input_columns
+from geo.geocoding.columns import ANSWER_FIELDS, OUTPUT_FIELDS, Block, answered_blocks, column_plan, input_columns
 from geo.geocoding.context import TEXT_FIELDS
 from geo.geocoding.footprint import geodesic_circle, representative_point, uncertainty_km
 from geo.geocoding.given_points import exact_point, given_reason, is_number, point_blocks
@@ -63,9 +63,9 @@ class Geocoder:
         self._gazetteer, self._extra, self._progress = gazetteer, tuple(extra_gazetteers), progress
         self.lookup = PlaceLookup(self.layers, lambda: self.gaz)
         self.resolver = PlaceResolver(self.lookup)
-        #: (output fields, footprint) by what a named record's answer depends on (:func:`_named_key`), kept across calls:
+        #: (output values, footprint) by what a named record's answer depends on (:func:`_named_key`), kept across calls:
         #: a dataset geocoded again, or records repeating names, skip parsing and context (ANSWERS_MAX at most).
-        self._answers: dict[tuple, tuple[dict, BaseGeometry | None]] = {}
+        self._answers: dict[tuple, tuple[tuple, BaseGeometry | None]] = {}
 
     @cached_property
     def gaz(self) -> Gazetteer:
@@ -94,7 +94,7 @@ class Geocoder:
         key = _named_key(record) if seen is not None and not has_point and not problems and record.get(FOOTPRINT_KEY) is None else None
         found = seen.get(key) if key is not None else None
         if found is not None:
-            fields, geometry = found
+            values, geometry = found
         else:
             if has_point and point is None:
                 point = Point(float(record["lon"]), float(record["lat"]))
@@ -106,10 +106,10 @@ class Geocoder:
                 res = self.resolve(record.get("place") if isinstance(record.get("place"), str) else "", record)
             if res.status == "unresolved" and problems and not (isinstance(record.get("place"), str) and record["place"].strip()):
                 res.reason = problems[0]
-            fields, geometry = self.output_fields(res), res.geometry
+            values, geometry = self.output_values(res), res.geometry
             if key is not None:
-                seen[key] = (fields, geometry)
-        out = {**fields, "input_line": record.get(LINE_KEY), "problems": "; ".join(problems) or None}
+                seen[key] = (values, geometry)
+        out = {**dict(zip(ANSWER_FIELDS, values)), "input_line": record.get(LINE_KEY), "problems": "; ".join(problems) or None}
         moved = frozenset(n for n in ("lat", "lon") if is_number(record.get(n)) and record[n] != out[n])
         plan = column_plan(input_columns(record), frozenset(record.get(ALIASED_KEY) or ()), moved)
         return {column: record[origin] if kind == "in" else out[origin] for column, kind, origin in plan}, geometry
@@ -154,23 +154,24 @@ class Geocoder:
 
     def output_fields(self, res: Resolution) -> dict:
         """The geocoding contract's fields for a Resolution (point, precision, country, admin-1, match, confidence)."""
-        out = {"lat": None, "lon": None, "status": res.status, "reason": res.reason, "where_prec": None, "precision": None,
-               "uncertainty_km": None, "country": None, "admin1": None, "admin1_code": None, "matched_name": res.matched_name,
-               "gazetteer_id": res.gazetteer_id, "confidence": round(res.confidence, 3), "candidates": res.candidates,
-               "acled_geo_precision": None, "approximate": res.approximate}  # fmt: skip
+        return dict(zip(ANSWER_FIELDS, self.output_values(res)))
+
+    def output_values(self, res: Resolution) -> tuple:
+        """:meth:`output_fields` as a tuple, in ANSWER_FIELDS order: how answers are kept, sent between processes and
+        turned into columns (dicts cost twice as much to unpickle and to transpose)."""
         if res.geometry is None or res.point is None:
-            return out
+            return (None, None, res.status, res.reason, None, None, None, None, None, None, res.matched_name, res.gazetteer_id,
+                    round(res.confidence, 3), res.candidates, None, res.approximate)  # fmt: skip
         if res.uncertainty_km is None:  # kept on the Resolution: a remembered one is not measured again
             res.uncertainty_km = uncertainty_km(res.geometry, res.point)
-        x, y = res.point.x, res.point.y
         admin_row = res.point_admin1(self.lookup)
         code, label, acled, wide = _PRECISION_FIELDS[res.where_prec]
         country, admin1, admin1_code = self.lookup.unit_row_fields[admin_row]
-        out.update(lat=round(y, 6), lon=round(x, 6), where_prec=code, precision=label, uncertainty_km=round(res.uncertainty_km, 3),
-                   acled_geo_precision=acled, country=country, admin1=None if wide else admin1, admin1_code=None if wide else admin1_code)  # fmt: skip
         if res.where_prec == WherePrec.COUNTRY and res.gazetteer_id:
-            out["country"] = res.gazetteer_id
-        return out
+            country = res.gazetteer_id
+        return (round(res.point.y, 6), round(res.point.x, 6), res.status, res.reason, code, label, round(res.uncertainty_km, 3), country,
+                None if wide else admin1, None if wide else admin1_code, res.matched_name, res.gazetteer_id, round(res.confidence, 3),
+                res.candidates, acled, res.approximate)  # fmt: skip
 
     def geocode(self, records: Sequence[dict], progress: bool | None = None) -> gpd.GeoDataFrame:
         """Geocode records into a GeoDataFrame (EPSG:4326), one row per record, in input order. Records drawn at their

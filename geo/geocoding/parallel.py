@@ -36,7 +36,7 @@ class Geocoder(Protocol):
     lookup: PlaceLookup
     resolver: PlaceResolver
 
-    def output_fields(self, res: Resolution) -> dict: ...
+    def output_values(self, res: Resolution) -> tuple: ...
 
 #: Distinct place names (with their context fields) below which one process resolves them all.
 POOL_MIN = 20_000
@@ -49,7 +49,7 @@ STRETCH_SHARE, MIN_STRETCH, MAX_STRETCH = 3, 500, 10_000
 #: What forked workers read: the geocoder, the records and the shared counter of names taken (inherited, never pickled).
 _JOB: tuple[Geocoder, Sequence[dict], Any, int] | None = None
 
-Answer = tuple[dict, BaseGeometry | None]
+Answer = tuple[tuple, BaseGeometry | None]  # (output values in ANSWER_FIELDS order, footprint)
 
 
 def processes() -> int:
@@ -62,7 +62,7 @@ def processes() -> int:
 
 def resolve_named(geocoder: Geocoder, records: Sequence[dict], progress: Callable[[float], None] | None = None,
                   meanwhile: Callable[[], object] | None = None) -> list[Answer]:  # fmt: skip
-    """(output fields, footprint) for each record (each naming a distinct place + context fields, with no coordinates,
+    """(output values, footprint) for each record (each naming a distinct place + context fields, with no coordinates,
     footprint or problems), as :meth:`Geocoder.geocode_record` makes them, shared among processes (the geocoder
     remembers the answers; only resolutions made here are memoised in its resolver). With too few records or cores to
     pay for a fork, they are resolved here, MAX_STRETCH at a time. ``progress`` is told the share of the records taken as it advances; ``meanwhile`` is
@@ -117,7 +117,7 @@ def resolve_named(geocoder: Geocoder, records: Sequence[dict], progress: Callabl
 
 
 def resolve_share(geocoder: Geocoder, records: Sequence[dict]) -> list[tuple[tuple | None, Resolution, dict]]:
-    """(memo key, resolution, output fields) of each record, their names' lookups made in bulk first and their
+    """(memo key, resolution, output values) of each record, their names' lookups made in bulk first and their
     circles made together at the end."""
     resolver, out = geocoder.resolver, []
     resolver.prefetch(r.get("place") for r in records)
@@ -125,13 +125,13 @@ def resolve_share(geocoder: Geocoder, records: Sequence[dict]) -> list[tuple[tup
         for record in records:
             place = record.get("place")
             key, res = resolver.resolve_keyed(place if isinstance(place, str) else "", record)
-            out.append((key, res, geocoder.output_fields(res)))
+            out.append((key, res, geocoder.output_values(res)))
     return out
 
 
 def _answers(done: list[tuple[tuple | None, Resolution, dict]]) -> list[Answer]:
-    """(output fields, footprint) of resolved records."""
-    return [(fields, res.geometry) for _, res, fields in done]
+    """(output values, footprint) of resolved records."""
+    return [(values, res.geometry) for _, res, values in done]
 
 
 def _stretches(taken: Any, total: int, n: int) -> Iterator[tuple[int, int]]:
@@ -178,7 +178,7 @@ def _work(sender: Connection) -> None:
 
 
 def _pack(geocoder: Geocoder, done: list[tuple[tuple | None, Resolution, dict]]) -> tuple:
-    """Answers as plain values: (output fields, footprint reference) each, a unit footprint referred to by (source,
+    """Answers as plain values: (output values, footprint reference) each, a unit footprint referred to by (source,
     row, part) and any other geometry as an index into one WKB array."""
     units, loose, slots = geocoder.lookup.unit_parts(), [], {}
 
@@ -195,7 +195,7 @@ def _pack(geocoder: Geocoder, done: list[tuple[tuple | None, Resolution, dict]])
 
 
 def _unpack(geocoder: Geocoder, packed: tuple) -> list[Answer]:
-    """A worker's answers as (output fields, footprint). They are not memoised in this process's resolver: the
+    """A worker's answers as (output values, footprint). They are not memoised in this process's resolver: the
     geocoder remembers the answers themselves, and rebuilding each Resolution cost ~2 us a name of serial time."""
     entries, wkb = packed
     loose = shapely.from_wkb(wkb).tolist() if len(wkb) else []
