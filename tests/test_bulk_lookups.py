@@ -52,8 +52,11 @@ def test_fuzzy_bounds_skip_no_match_a_full_scan_finds(geocoder):
     those of scoring every key of the pool, for misspellings, swapped and dropped letters, and non-ASCII keys."""
     rng = random.Random(9)
     keys = [k for k in geocoder.gaz.all_keys() if k.startswith(("a", "k", "s", "u"))]
-    keys += ["kärnten", "kärntenx", "ümraniye", "uralsk-1", "uralsk 2", "s'tamba", "ąaąaąaą"]
-    queries = _misspelt(keys, 300, seed=3) + ["uralks", "uralsk", "uralsk 1", "kärnte", "ümranie", "ąaąaąa", "srtamba", "aaaaaaa"]
+    # A key whose five non-ASCII letters set 9 mask bits the ASCII query lacks (and lack 5 it has): 14 bits apart, over
+    # the bound of 12 for these lengths, yet a ratio of 90: only scoring it, as non-ASCII keys always are, finds it.
+    tail = "ab" * 22 + "a"
+    keys += ["kärnten", "kärntenx", "ümraniye", "uralsk-1", "uralsk 2", "s'tamba", "ąaąaąaą", "a" + "\u00e9\u0436\u0639\u0561\u00df" + tail]
+    queries = _misspelt(keys, 300, seed=3) + ["uralks", "uralsk", "uralsk 1", "kärnte", "ümranie", "ąaąaąa", "srtamba", "aaaaaaa", "avwxyz" + tail]
     for word in rng.sample(keys, 150):
         if len(word) > 3:
             i = rng.randrange(1, len(word) - 1)
