@@ -82,3 +82,28 @@ def test_plan_moves_input_columns_incmap_writes():
     assert names[:5] == ["id", "lat", "lon", "country", "src_lat"]  # later fields move out of the way
     assert ("src_border_km", "in", "border_km") in plan and ("country", "out", "country") in plan
     assert ("src_country", "in", "country") in plan and ("lat", "out", "lat") in plan
+
+
+def test_coarse_given_points_made_together_equal_one_by_one(geocoder):
+    """Given points stating a coarse precision (near, district, region, area, country; one at sea) are drawn in one
+    pass: the same footprints, and radii equal to measuring each footprint's hull from its point alone."""
+    from shapely.geometry import Point
+
+    from geo.geocoding.footprint import uncertainties_km, uncertainty_km
+    from geo.io.precision import DISTRICT_RADIUS_KM, NEAR_RADIUS_KM
+
+    rng = np.random.default_rng(8)
+    points = [Point(x, y) for x, y in zip(rng.uniform(45, 85, 60), rng.uniform(40, 55, 60))] + [Point(-30.0, 0.0)]  # the last at sea
+    precs = [[2, 3, 4, 5, 6][k % 5] for k in range(len(points) - 1)] + [4]
+    together = geocoder.givens(points, precs, ["x"] * len(points))
+    alone = [geocoder.givens([p], [c], ["x"])[0] for p, c in zip(points, precs)]
+    assert [r.geometry.wkb for r in together] == [r.geometry.wkb for r in alone]
+    measured = [uncertainty_km(r.geometry, r.point) for r in together]  # at sea a point stays a point, measured later: 0
+    assert [0.0 if r.uncertainty_km is None and r.geometry.geom_type == "Point" else r.uncertainty_km for r in together] == pytest.approx(measured, abs=1e-6)
+    assert {r.geometry.geom_type for r in together} >= {"Polygon", "Point"} and together[-1].geometry.geom_type == "Point"
+    for prec, radius in ((2, NEAR_RADIUS_KM), (3, DISTRICT_RADIUS_KM)):  # "near" and district circles, at their radius
+        assert {round(m, 6) for r, m, c in zip(together, measured, precs) if c == prec} == {radius}
+    units = [r for r in together if r.where_prec >= 4 and r.geometry.geom_type != "Point"]
+    assert len(units) > 20 and [r.uncertainty_km for r in units] == [uncertainty_km(r.geometry, r.point) for r in units]
+    mixed = [points[0], shapely.box(50, 45, 52, 47), Point(1, 1), shapely.box(50, 45, 52, 47).boundary]
+    assert uncertainties_km(mixed, [points[1]] * 4) == [uncertainty_km(g, points[1]) for g in mixed]
