@@ -133,13 +133,14 @@ class NameIndex:
     def find(self, folded: str, fuzzy_cutoff: float = 88.0) -> list[NameHit]:
         """Rows matching ``folded`` exactly, by variant key, or else fuzzily (best first)."""
         hits: dict[int, NameHit] = {}
-        exact, bare_key, vkey = self.exact, _bare(folded), _variant_key(folded)
-        if folded in exact or bare_key in exact or (len(vkey) >= 3 and vkey in self.variant):  # most names are no unit's
-            for table, key, factor in ((exact, folded, EXACT), (exact, bare_key, EXACT * 0.98), (self.variant, vkey if len(vkey) >= 3 else None, VARIANT)):
-                for r, weight in (table.get(key) or {}).items() if key is not None else ():
-                    quality = factor * weight
-                    if r not in hits or hits[r].quality < quality:
-                        hits[r] = NameHit(r, quality, key)  # type: ignore[arg-type]
+        vkey = _variant_key(folded)
+        offers = [(self.exact, folded, EXACT), (self.exact, _bare(folded), EXACT * 0.98)] + ([(self.variant, vkey, VARIANT)] if len(vkey) >= 3 else [])
+        found = [(key, factor, table[key]) for table, key, factor in offers if key in table]  # most names are no unit's
+        for key, factor, entry in found:
+            for r, weight in entry.items():
+                quality = factor * weight
+                if r not in hits or hits[r].quality < quality:
+                    hits[r] = NameHit(r, quality, key)
         if hits or len(folded) < 4 or fuzzy_cutoff > 100:
             return sorted(hits.values(), key=lambda h: -h.quality)
         for key, score in self.fuzzy_index().extract(folded, fuzzy_cutoff):

@@ -88,13 +88,15 @@ def representative_point(geom: BaseGeometry, preferred: Point | None = None) -> 
 
 def uncertainty_km(geom: BaseGeometry, point: Point) -> float:
     """Radius (km) around ``point`` that covers the footprint: max geodesic distance to its hull."""
-    if geom.geom_type == "Point":
-        return 0.0
-    hull = shapely.convex_hull(geom)
-    coords = shapely.get_coordinates(hull)
+    coords = _hull_coordinates(geom)
     if len(coords) == 0:
         return 0.0
     return float(np.max(geodesic_distance_km(point.x, point.y, coords[:, 0], coords[:, 1])))
+
+
+def _hull_coordinates(geom: BaseGeometry) -> np.ndarray:
+    """The (lon, lat) vertices of a footprint's convex hull that its radius is measured to (none for a point)."""
+    return np.empty((0, 2)) if geom.geom_type == "Point" else shapely.get_coordinates(shapely.convex_hull(geom))
 
 
 def uncertainties_km(geoms: Sequence[BaseGeometry], points: Sequence[Point]) -> list[float]:
@@ -103,7 +105,7 @@ def uncertainties_km(geoms: Sequence[BaseGeometry], points: Sequence[Point]) -> 
     hulls: dict[int, np.ndarray] = {}
     for geom in geoms:
         if id(geom) not in hulls:
-            hulls[id(geom)] = np.empty((0, 2)) if geom.geom_type == "Point" else shapely.get_coordinates(shapely.convex_hull(geom))
+            hulls[id(geom)] = _hull_coordinates(geom)
     coords = [hulls[id(geom)] for geom in geoms]
     sizes = np.array([len(c) for c in coords], dtype=np.int64)
     if not sizes.sum():

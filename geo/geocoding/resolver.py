@@ -139,14 +139,7 @@ class PlaceResolver:
         found = self._start(place, record)
         if isinstance(found, Resolution):
             return None, found
-        readings, ctx = found
-        key = (place, ctx.key())
-        res = self._memo.get(key)
-        if res is None:
-            res = self._resolve_readings(place, readings, ctx)
-            res.ranking = []  # the ranking is kept only when asked for (explain): memoised results stay small
-            self._memoise(key, res)
-        return key, res
+        return self._memoised(place, *found)
 
     def resolve_in(self, place: str, evidence: Context) -> Resolution:
         """Resolve a place phrase with evidence gathered elsewhere (the other places an article names) besides
@@ -155,20 +148,20 @@ class PlaceResolver:
         if isinstance(found, Resolution):
             return found
         readings, ctx = found
-        ctx = ctx.merged(evidence)
+        return self._memoised(place, readings, ctx.merged(evidence))[1]
+
+    def _memoised(self, place: str, readings: list[Interpretation], ctx: Context) -> tuple[tuple, Resolution]:
+        """(memo key, resolution) of a phrase read in a context: remembered, or resolved and kept (all forgotten past
+        MEMO_MAX). The ranking is kept only when asked for (explain): memoised results stay small."""
         key = (place, ctx.key())
         res = self._memo.get(key)
         if res is None:
             res = self._resolve_readings(place, readings, ctx)
             res.ranking = []
-            self._memoise(key, res)
-        return res
-
-    def _memoise(self, key: tuple, res: Resolution) -> None:
-        """Keep a resolution for its phrase and context (forgetting all past MEMO_MAX)."""
-        if len(self._memo) >= MEMO_MAX:
-            self._memo.clear()
-        self._memo[key] = res
+            if len(self._memo) >= MEMO_MAX:
+                self._memo.clear()
+            self._memo[key] = res
+        return key, res
 
     def country(self, iso3: str, confidence: float = 1.0) -> Resolution:
         """A country named by its code (a demonym's country): its polygon at country precision."""
