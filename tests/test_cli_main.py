@@ -5,6 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -66,6 +70,26 @@ def test_geocode_reads_stdin_and_writes_csv_to_stdout():
     assert len(rows) == 10 and {r["status"] for r in rows} == {"resolved"}
     assert all(r["geometry_wkt"] for r in rows)
     assert result.stderr.strip().splitlines()[-1] == "summary: 10 records: 10 resolved, 0 ambiguous, 0 given, 0 unresolved; 0 bad rows reported"
+
+
+def test_console_script_ends_with_every_byte_written_and_its_exit_code(tmp_path):
+    """The console script ends a command that succeeded without the interpreter's teardown: what it wrote to a pipe
+    (far more than a buffer) arrives whole, the summary too, and exit handlers still run; a failure exits as usual."""
+    rows = "".join(f"r{i},{40 + i % 10}.5,{50 + i % 20}.25\n" for i in range(3000))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered streams, as a pipe has them
+    script = Path(sys.executable).parent / "incmap"
+    done = subprocess.run([str(script), "geocode", "-", "--format", "csv", "-o", "-"], input="id,lat,lon\n" + rows,
+                          capture_output=True, text=True, timeout=120, env=env)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    out = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert len(out) == 3000 and out[-1]["id"] == "r2999" and out[-1]["lat"] == "49.5" and out[-1]["status"] == "given"
+    assert done.stderr.strip().splitlines()[-1].startswith("summary: 3000 records: 0 resolved, 0 ambiguous, 3000 given")
+    failed = subprocess.run([str(script), "geocode", str(tmp_path / "missing.csv")], capture_output=True, text=True, timeout=120)
+    assert failed.returncode == 1 and failed.stderr.strip().endswith("no such file")
+    handler = ("import atexit, sys; from geo.cli.main import main; atexit.register(lambda: print('handled')); "
+               "sys.argv = ['incmap', 'layers', '--borders', 'KAZ']; main()")  # fmt: skip
+    ran = subprocess.run([sys.executable, "-c", handler], capture_output=True, text=True, timeout=120, env=env)
+    assert ran.returncode == 0 and "KAZ-RUS" in ran.stdout and ran.stdout.strip().endswith("handled")  # run, then flushed
 
 
 @pytest.mark.parametrize("text, place", [

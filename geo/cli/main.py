@@ -7,6 +7,7 @@ Exit codes: 0 done; 1 a user or data error (its one-line message says what and h
 
 from __future__ import annotations
 
+import atexit
 import gc
 import os
 import signal
@@ -76,7 +77,26 @@ def main() -> None:
     collections are rarer. (``cli`` itself, as tests call it in a long-lived process, leaves the GC alone.)"""
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
-    cli(prog_name="incmap")
+    try:
+        cli(prog_name="incmap")
+    except SystemExit as stop:
+        if stop.code in (None, 0):
+            _end_without_teardown()
+        raise
+
+
+def _end_without_teardown() -> None:
+    """End a command that succeeded without freeing what it made object by object (after a 10^5-record map, 0.2-0.3 s
+    of the interpreter's teardown; mypy ends the same way). Exit handlers still run (child processes, clusters,
+    temporary files) and the standard streams are flushed; work left on other threads is not waited for, as none is
+    left once a command has returned. When a stream cannot be flushed, the interpreter ends as usual and reports it."""
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(0)
 
 
 def _register() -> None:
