@@ -68,12 +68,18 @@ def test_copies_of_two_installs_sharing_a_cache_are_both_kept(layers, cache, tmp
 
 
 def test_copy_carries_display_outlines_simplified_once(layers, cache):
-    """Maps clip the copy's outlines, simplified to DISPLAY_DEG when it was made: those of the layer, not others."""
+    """Maps clip the copy's outlines, simplified to DISPLAY_DEG when it was made: those of the layer, not others, with
+    their bounding boxes."""
+    import numpy as np
+
     from geo.layers.table import DISPLAY_DEG
 
     layer = layers.directory / "countries.parquet"
     cached_layer(layer, gpd.read_parquet)
     table = cached_layer(layer, lambda _: pytest.fail("the copy was not used"))
     expected = shapely.simplify(gpd.read_parquet(layer).geometry.values, DISPLAY_DEG, preserve_topology=True)
-    assert bool(shapely.equals_exact(table.display_geometry, expected, 0).all())
-    assert shapely.get_num_coordinates(table.display_geometry).sum() < shapely.get_num_coordinates(table.geometry).sum() / 2
+    display = table.display_geometries(np.arange(len(table)))
+    assert bool(shapely.equals_exact(display, expected, 0).all())
+    assert shapely.get_num_coordinates(display).sum() < shapely.get_num_coordinates(table.geometry).sum() / 2
+    assert np.array_equal(table.display_boxes, shapely.bounds(expected), equal_nan=True)
+    assert bool(shapely.equals_exact(table.display_geometries(np.array([5, 2])), expected[[5, 2]], 0).all())

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from pyproj import Geod
@@ -255,6 +256,33 @@ def test_fragment_is_iframe_whose_srcdoc_is_the_page():
     assert 'sandbox="allow-scripts allow-popups"' in match.group(1) and "allow-same-origin" not in fragment
     assert "height:450px" in match.group(1)
     assert fragment.count("<") == 2 and fragment.count(">") == 2  # all of the page's markup is escaped
+
+
+# --------------------------------------------------------------------------- layers drawn
+
+
+@pytest.mark.parametrize("box", [(45.0, 40.0, 60.0, 52.0), (-20.0, -40.0, 150.0, 75.0), (60.5, 50.2, 60.9, 50.4),
+                                 (-40.0, -30.0, -30.0, -20.0), (170.0, -20.0, 180.0, 0.0)])  # fmt: skip
+@pytest.mark.parametrize("name", ["admin1", "countries", "borders"])
+def test_layer_clipped_to_a_view_is_what_its_whole_frame_gives(layers, name, box):
+    """The rows drawn over a view, found by their outlines' boxes, are those whose outlines meet it (as the whole
+    frame tested outline by outline finds them), with the same ids, values and clipped outlines: a region, a wide
+    view, a box inside one country, open sea (none) and one at the antimeridian."""
+    from geo.maps.builder import _clip
+    from geo.maps.geometry import clipped_for_display, display_tolerance
+
+    table, columns = getattr(layers, f"{name}_table"), {"admin1": ["name_en", "iso3"], "countries": ["iso3", "name"], "borders": ["pair", "length_km"]}[name]
+    extent = shapely.box(*box)
+    frame = table.frame()
+    inside = np.flatnonzero(frame.intersects(extent).to_numpy())
+    shown = clipped_for_display(table.display_geometries(inside), extent, display_tolerance(extent))
+    expected = inside[~shapely.is_empty(shown)]
+    got = _clip(table, columns, extent)
+    assert got.index.tolist() == expected.tolist()
+    pd.testing.assert_frame_equal(got[columns], frame.loc[expected, columns], check_dtype=False, check_index_type=False)
+    assert bool(shapely.equals_exact(got.geometry.values, shown[~shapely.is_empty(shown)], 0).all())
+    if box[0] == -40.0:
+        assert got.empty
 
 
 # --------------------------------------------------------------------------- geodesic bands

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 #: Bump when the copy's layout changes.
-FORMAT = 3
+FORMAT = 4
 PREFIX = "layer-"
 
 
@@ -63,7 +63,8 @@ def cached_layer(layer: Path, read: Callable[[Path], gpd.GeoDataFrame]) -> Layer
 
 def _save(table: LayerTable, path: Path) -> None:
     payload = {"format": FORMAT, "columns": table.columns, "geometry": table.geometry_name, "position": table.position,
-               "crs": table.crs, "attrs": table.frame_attrs, "wkb": table.wkb.tolist(), "display": table.display_wkb.tolist()}  # fmt: skip
+               "crs": table.crs, "attrs": table.frame_attrs, "wkb": table.wkb.tolist(), "display": table.display_wkb.tolist(),
+               "display_boxes": table.display_boxes}  # fmt: skip
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as tmp:
         tmp.write_bytes(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
@@ -77,7 +78,7 @@ def _load(path: Path) -> LayerTable | None:
             return None
         wkb, display = (_objects(payload[key]) for key in ("wkb", "display"))
         return LayerTable(payload["columns"], wkb, payload["geometry"], payload["position"],
-                          payload["crs"], payload["attrs"], display)  # fmt: skip
+                          payload["crs"], payload["attrs"], display, payload["display_boxes"])  # fmt: skip
     except Exception:  # missing, torn or foreign: read the layer again  # noqa: BLE001
         return None
 

@@ -34,6 +34,7 @@ class LayerTable:
     crs: str | None
     frame_attrs: bytes = field(repr=False)
     display_wkb: np.ndarray | None = field(default=None, repr=False)  # the geometries simplified to DISPLAY_DEG
+    display_boxes: np.ndarray | None = field(default=None, repr=False)  # their bounding boxes (n x 4), made with them
     _frame: gpd.GeoDataFrame | None = field(default=None, repr=False)
 
     @cached_property
@@ -43,14 +44,24 @@ class LayerTable:
 
         return shapely.from_wkb(self.wkb)
 
-    @cached_property
-    def display_geometry(self) -> np.ndarray:
-        """The geometries simplified to DISPLAY_DEG (topology kept), for maps only."""
+    def display_rows(self, bounds: tuple[float, float, float, float]) -> np.ndarray:
+        """The rows whose display outline's bounding box meets the box ``bounds``: all a map of that box can show
+        (a map decodes these and no others: admin-1 over a region, about a tenth of the layer)."""
+        import shapely
+
+        if self.display_boxes is None:  # (minx, miny, maxx, maxy) per row, NaN for none
+            self.display_boxes = shapely.bounds(self.display_geometries(np.arange(len(self))))
+        box = self.display_boxes
+        minx, miny, maxx, maxy = bounds
+        return np.flatnonzero((box[:, 0] <= maxx) & (box[:, 2] >= minx) & (box[:, 1] <= maxy) & (box[:, 3] >= miny))
+
+    def display_geometries(self, rows: np.ndarray) -> np.ndarray:
+        """The ``rows``' geometries simplified to DISPLAY_DEG (topology kept), for maps only."""
         import shapely
 
         if self.display_wkb is None:
-            return shapely.simplify(self.geometry, DISPLAY_DEG, preserve_topology=True)
-        return shapely.from_wkb(self.display_wkb)
+            return shapely.simplify(self.geometry[rows], DISPLAY_DEG, preserve_topology=True)
+        return shapely.from_wkb(self.display_wkb[rows])
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self.geometry if name == self.geometry_name else self.columns[name]
@@ -87,8 +98,8 @@ class LayerTable:
         import shapely
 
         geometry = np.asarray(frame.geometry.values)
-        display = shapely.to_wkb(shapely.simplify(geometry, DISPLAY_DEG, preserve_topology=True))
-        table = cls(columns, shapely.to_wkb(geometry), name, list(frame.columns).index(name),
-                    frame.crs.to_json() if frame.crs else None, pickle.dumps(attrs, protocol=pickle.HIGHEST_PROTOCOL), display)  # fmt: skip
+        display = shapely.simplify(geometry, DISPLAY_DEG, preserve_topology=True)
+        table = cls(columns, shapely.to_wkb(geometry), name, list(frame.columns).index(name), frame.crs.to_json() if frame.crs else None,
+                    pickle.dumps(attrs, protocol=pickle.HIGHEST_PROTOCOL), shapely.to_wkb(display), shapely.bounds(display))  # fmt: skip
         table.geometry, table._frame = geometry, frame
         return table

@@ -93,14 +93,14 @@ def _view(frame: gpd.GeoDataFrame, extent) -> list[list[float]]:
 
 
 def _clip(layer: LayerTable, columns: list[str], extent: shapely.Polygon) -> gpd.GeoDataFrame:
-    """The layer's ``columns`` for rows intersecting the extent, their outlines clipped and simplified for display
-    (coarser for wider views) from the layer's :attr:`~geo.layers.table.LayerTable.display_geometry`."""
-    frame = layer.frame()[[*columns, layer.geometry_name]]
-    inside = frame.intersects(extent).to_numpy()
-    part = frame[inside].copy()
-    shown = clipped_for_display(layer.display_geometry[inside], extent, display_tolerance(extent))
-    part["geometry"] = gpd.GeoSeries(shown, index=part.index, crs=part.crs)
-    return part[~part.geometry.is_empty]
+    """The layer's ``columns`` for rows whose outlines reach into the extent, those outlines clipped and simplified
+    for display (coarser for wider views) from the layer's display geometries. Only the rows whose boxes meet the
+    extent's are decoded (making the whole layer's frame and testing its full outlines took 0.2 s a map)."""
+    rows = layer.display_rows(extent.bounds)
+    shown = clipped_for_display(layer.display_geometries(rows), extent, display_tolerance(extent))
+    drawn = ~shapely.is_empty(shown)  # not so where a box meets the extent's and the outline stays outside
+    kept = rows[drawn]  # rows of the layer: their features' ids
+    return gpd.GeoDataFrame({name: layer.columns[name][kept] for name in columns}, geometry=shown[drawn], index=kept, crs=layer.crs)
 
 
 def _add_basemap(fmap: folium.Map, layers: Layers, extent, offline: bool) -> None:
