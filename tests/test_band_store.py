@@ -1,0 +1,109 @@
+"""Each border's distance bands kept in the user cache (geo.maps.band_store): the union of stored bands is the band of
+the whole selection, a stored band is used instead of buffering again, a moved line gets its own, and a torn or
+unwritable store only means the bands are made again. Pages are the same whether the bands were stored or not."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+import shapely
+from pyproj import Geod
+from test_maps import bundled_frame
+
+from geo import settings
+from geo.maps import MapOptions, band_store, map_html
+from geo.maps.bands import geodesic_buffer
+from geo.spatial.proximity import select_borders
+
+GEOD = Geod(ellps="WGS84")
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setattr(settings, "CACHE_DIR", tmp_path / "cache")
+    return tmp_path / "cache"
+
+
+@pytest.fixture
+def made(monkeypatch):
+    """The lines buffered (their WKB), as the store asks for them."""
+    lines: list[bytes] = []
+
+    def counting(line, km):
+        lines.append(shapely.to_wkb(line))
+        return geodesic_buffer(line, km)
+
+    monkeypatch.setattr(band_store, "geodesic_buffer", counting)
+    return lines
+
+
+def lines_of(layers, selection: str) -> np.ndarray:
+    return np.asarray(select_borders(layers.borders, selection).geometry.values)
+
+
+def test_union_of_each_borders_band_is_the_band_of_them_all(layers, cache, made):
+    """Four borders of Kazakhstan's neighbours at 50 km: the union of their bands covers what one buffer of all their
+    lines covers (to a few hundredths of a percent of the area, and within a kilometre of its edge); each border is
+    buffered once."""
+    lines = lines_of(layers, "KAZ-RUS,KAZ-UZB,KAZ-KGZ,KAZ-CHN")
+    band = band_store.banded(lines, 50.0)
+    whole = geodesic_buffer(shapely.union_all(lines), 50.0)
+    assert len(made) == 4
+    assert shapely.symmetric_difference(band, whole).area / whole.area < 5e-4
+    assert shapely.hausdorff_distance(band.boundary, whole.boundary) < 0.015  # degrees: about a kilometre
+    # a point stepped 45 km and one 55 km from a vertex of KAZ-RUS, away from Kazakhstan's other borders
+    xy = shapely.get_coordinates(lines[0])
+    lon, lat = xy[len(xy) // 3]
+    assert band.contains(shapely.Point(*GEOD.fwd(lon, lat, 0, 45_000)[:2])) or band.contains(shapely.Point(*GEOD.fwd(lon, lat, 180, 45_000)[:2]))
+
+
+def test_stored_bands_are_used_and_a_moved_line_gets_its_own(layers, cache, made):
+    lines = lines_of(layers, "KAZ-RUS,KAZ-UZB")
+    first = band_store.banded(lines, 25.0)
+    assert len(made) == 2 and band_store.store_path(25.0).is_file()
+    again = band_store.banded(lines, 25.0)
+    assert len(made) == 2 and shapely.to_wkb(again) == shapely.to_wkb(first)  # nothing buffered: the same band, bit for bit
+    band_store.banded(lines[:1], 50.0)
+    assert len(made) == 3  # another width is another band
+    moved = shapely.transform(lines[1], lambda xy: xy + [0.2, 0.0])
+    band_store.banded(np.array([lines[0], moved], dtype=object), 25.0)
+    assert made[-1] == shapely.to_wkb(moved) and len(made) == 4  # only the moved line is buffered
+
+
+def test_a_torn_store_is_made_again(layers, cache, made):
+    lines = lines_of(layers, "KAZ-UZB")
+    first = band_store.banded(lines, 25.0)
+    path = band_store.store_path(25.0)
+    path.write_bytes(path.read_bytes()[:100])
+    assert shapely.to_wkb(band_store.banded(lines, 25.0)) == shapely.to_wkb(first) and len(made) == 2
+    band_store.banded(lines, 25.0)
+    assert len(made) == 2  # rewritten whole
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_an_unwritable_cache_still_gives_bands(layers, cache, made):
+    cache.mkdir()
+    cache.chmod(0o500)
+    try:
+        band = band_store.banded(lines_of(layers, "KAZ-UZB"), 25.0)
+    finally:
+        cache.chmod(0o700)
+    assert not band.is_empty and not list(cache.iterdir())
+
+
+def test_an_unwritable_cache_path_still_gives_bands(layers, tmp_path, monkeypatch, made):
+    """A cache 'folder' that is a file (what root meets in place of a read-only folder): bands, nothing stored."""
+    (tmp_path / "file").write_text("not a folder")
+    monkeypatch.setattr(settings, "CACHE_DIR", tmp_path / "file" / "cache")
+    band = band_store.banded(lines_of(layers, "KAZ-UZB"), 25.0)
+    assert not band.is_empty and len(made) == 1
+
+
+def test_page_is_the_same_with_bands_stored_or_not(layers, cache):
+    frame = bundled_frame()
+    options = MapOptions(title="bands", border="KAZ-RUS")
+    cold = map_html(frame, layers, options)
+    assert list(cache.glob(f"{band_store.PREFIX}*"))  # three widths stored
+    assert map_html(frame, layers, options) == cold
