@@ -114,6 +114,17 @@ def test_a_column_of_only_ambiguous_slash_dates_is_reported_row_by_row(tmp_path)
     assert result.records[0]["src_date"] == "03/05/2024"  # the value as written survives
 
 
+def test_a_date_repeated_on_many_rows_is_read_alike_and_reported_on_each(tmp_path):
+    """Each date text is read once per file: rows repeating one give the same date, or each its own report."""
+    path = tmp_path / "d.csv"
+    path.write_text("place,date\n" + "Oral,03/05/2024\nOral,5 March 2024\nOral,2024-02-31\n" * 3, encoding="utf-8")
+    result = read_records(path)
+    assert [r["date"] for r in result.records] == [None, "2024-03-05", None] * 3
+    assert [(p.line, p.field) for p in result.problems] == [(line, "date") for line in (2, 4, 5, 7, 8, 10)]
+    assert [str(p).split(": ", 1)[1] for p in result.problems[::2]] == [str(result.problems[0]).split(": ", 1)[1]] * 3
+    assert [r.get("src_date") for r in result.records[1::3]] == ["5 March 2024"] * 3
+
+
 @pytest.mark.parametrize("decider, reading", [("25/12/2024", "2024-05-03"), ("12/25/2024", "2024-03-05")])
 def test_one_unambiguous_row_decides_the_column(tmp_path, decider, reading):
     path = tmp_path / "d.csv"

@@ -107,3 +107,17 @@ def test_coarse_given_points_made_together_equal_one_by_one(geocoder):
     assert len(units) > 20 and [r.uncertainty_km for r in units] == [uncertainty_km(r.geometry, r.point) for r in units]
     mixed = [points[0], shapely.box(50, 45, 52, 47), Point(1, 1), shapely.box(50, 45, 52, 47).boundary]
     assert uncertainties_km(mixed, [points[1]] * 4) == [uncertainty_km(g, points[1]) for g in mixed]
+
+
+def test_coordinates_rounded_all_at_once_equal_pythons_round():
+    """The output's coordinates, rounded for a whole block, equal ``round(v, 6)`` of each, bit for bit, and say which
+    it changed: values with six decimals or fewer, more, signed zeros and halves at the seventh decimal."""
+    from geo.geocoding.given_points import rounded
+
+    rng = np.random.default_rng(11)
+    values = np.concatenate([rng.uniform(-180, 180, 20_000), [round(v, d) for v, d in zip(rng.uniform(-90, 90, 20_000).tolist(), rng.integers(0, 9, 20_000).tolist())],
+                             [0.0, -0.0, 1e-7, 5e-7, 1.5e-6, 2.5e-6, 179.9999995, -89.9999995, 51.2333125, 51.23331234567]])  # fmt: skip
+    out, moved = rounded(values)
+    expected = [round(v, 6) for v in values.tolist()]
+    assert [v.hex() for v in out] == [v.hex() for v in expected]
+    assert moved == [e != v for e, v in zip(expected, values.tolist())] and 1000 < sum(moved) < 35_000

@@ -51,9 +51,9 @@ def exact_point(record: dict) -> bool:
 def point_blocks(lookup: PlaceLookup, records: Sequence[dict], rows: Sequence[int], points: np.ndarray,
                  admin_rows: np.ndarray) -> list[Block]:  # fmt: skip
     """Output blocks for ``records[rows]`` (exact points ``points`` in admin-1 units ``admin_rows``), one per plan."""
-    lat = [round(v, 6) for v in shapely.get_y(points).tolist()]  # the output's coordinates, as one record's are rounded
-    lon = [round(v, 6) for v in shapely.get_x(points).tolist()]
-    blocks = plan_groups(records, rows, lambda k, record: _MOVED[record["lat"] != lat[k], record["lon"] != lon[k]])
+    lat, lat_moved = rounded(shapely.get_y(points))  # the output's coordinates, as one record's are rounded
+    lon, lon_moved = rounded(shapely.get_x(points))
+    blocks = plan_groups(records, rows, lambda k, record: _MOVED[lat_moved[k], lon_moved[k]])
     out = []
     for (columns, aliased, moved), (block, positions) in blocks.items():
         mine = [records[i] for i in block.rows]
@@ -64,6 +64,18 @@ def point_blocks(lookup: PlaceLookup, records: Sequence[dict], rows: Sequence[in
         block.geometry = list(points[positions])
         out.append(block)
     return out
+
+
+def rounded(values: np.ndarray) -> tuple[list[float], list[bool]]:
+    """``round(v, 6)`` of each value, as the output rounds one record's coordinates, and whether that changed it.
+    Values with at most six decimals stay as they are, which numpy finds for all at once (a value is the double
+    nearest some k/10^6 exactly when numpy's rounding returns it unchanged); only the others are rounded one by one
+    (10^5 coordinates: 0.04 s instead of 0.1)."""
+    out = values.tolist()
+    moved = np.round(values, 6) != values
+    for k in np.flatnonzero(moved).tolist():
+        out[k] = round(out[k], 6)
+    return out, moved.tolist()
 
 
 def _written(lookup: PlaceLookup, records: list[dict], lat: list[float], lon: list[float], admin_rows: np.ndarray,
@@ -87,7 +99,7 @@ def _written(lookup: PlaceLookup, records: list[dict], lat: list[float], lon: li
         "matched_name": [p if isinstance(p, str) else None for p in places],
         "gazetteer_id": [None] * n,
         "confidence": [1.0] * n,
-        "candidates": [[] for _ in range(n)],
+        "candidates": [[]] * n,  # one empty list for the block, as records naming one place share their candidates
         "acled_geo_precision": [WherePrec.EXACT.acled] * n,
         "approximate": [False] * n,
         "input_line": [r.get(LINE_KEY) for r in records],

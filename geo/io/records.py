@@ -136,8 +136,9 @@ def date_evidence(records: list[dict]) -> DateEvidence:
 def finish_records(result: RecordSet, order: SlashOrder | None, id_counts: dict[str, int] | None = None) -> None:
     """Check every record's values (dates read in ``order``) and give records without an ``id`` one, numbering
     duplicates on from ``id_counts`` (the files or parts before this one); ``result.id_counts`` counts them all."""
+    dates: dict[str, tuple[str | None, str | None]] = {}  # a dataset repeats its dates: each is read once
     for rec in result.records:
-        _check_values(result, rec, order, result.text_checks)
+        _check_values(result, rec, order, result.text_checks, dates)
     result.id_counts = _assign_ids(result.records, id_counts)
 
 
@@ -339,9 +340,11 @@ def _read_features(path: str, features: Iterable[tuple[dict, BaseGeometry | None
     return result
 
 
-def _check_values(result: RecordSet, rec: dict, order: SlashOrder | None, text_checks: bool) -> None:
+def _check_values(result: RecordSet, rec: dict, order: SlashOrder | None, text_checks: bool,
+                  dates: dict[str, tuple[str | None, str | None]]) -> None:  # fmt: skip
     """Per-field checks: encoding (``text_checks``: the file has undecodable bytes), dates read in the column's slash
-    ``order``, coordinates in range. Bad dates and coordinates are dropped, not guessed, and kept under src_."""
+    ``order`` (``dates``: those read so far), coordinates in range. Bad dates and coordinates are dropped, not guessed,
+    and kept under src_."""
     line = rec.get(LINE_KEY, 0)
     for key, value in list(rec.items()) if text_checks else ():
         if isinstance(value, str) and _has_surrogates(value):
@@ -350,7 +353,7 @@ def _check_values(result: RecordSet, rec: dict, order: SlashOrder | None, text_c
             if key in ("lat", "lon", "date"):
                 _keep_as_written(rec, key, rec[key])
                 rec[key] = None
-    _check_date(result, rec, line, order)
+    _check_date(result, rec, line, order, dates)
     _check_coordinates(result, rec, line)
 
 
@@ -397,15 +400,19 @@ def _swapped_hint(key: str, lat: object, lon: object) -> str:
     return " (are lat and lon swapped?)" if key == "lat" and abs(lat_f) <= 180 and abs(lon_f) <= 90 else ""
 
 
-def _check_date(result: RecordSet, rec: dict, line: int, order: SlashOrder | None) -> None:
+def _check_date(result: RecordSet, rec: dict, line: int, order: SlashOrder | None,
+                dates: dict[str, tuple[str | None, str | None]]) -> None:  # fmt: skip
     """``date`` normalised to ISO (kept as written under src_ where that differs); a date that cannot be read is
-    reported and the record kept undated."""
+    reported and the record kept undated. ``dates``: the texts read so far in ``order`` and what they gave."""
     value = rec.get("date")
     if _blank(value):
         rec["date"] = None
         return
     text = str(int(value)) if isinstance(value, (int, float)) and float(value).is_integer() else str(value)
-    iso, problem = normalise_date(text, order)
+    read = dates.get(text)
+    if read is None:
+        read = dates[text] = normalise_date(text, order)
+    iso, problem = read
     if problem:
         _problem(result, rec, line, "date", f"{problem}; record kept undated")
     rec["date"] = iso
