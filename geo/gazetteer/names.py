@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -80,3 +81,8 @@ def variant_key(folded: str) -> str:
         elif needle is None or needle in key:
             key = regex.sub(repl, key)
     return key
+
+
+#: :func:`variant_key` remembered for the names of a batch being looked up (the gazetteer, admin-1 and country lookups
+#: of one name each need it: computed once, 1-2% of bulk geocoding).
+cached_variant_key = lru_cache(maxsize=1 << 16)(variant_key)

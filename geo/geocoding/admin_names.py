@@ -27,7 +27,7 @@ from shapely.geometry.base import BaseGeometry
 from geo import settings
 from geo._errors import IncmapError, close_matches
 from geo.gazetteer.fuzzy import FuzzyIndex
-from geo.gazetteer.names import fold, variant_key
+from geo.gazetteer.names import cached_variant_key, fold, variant_key
 
 if TYPE_CHECKING:
     from geo.layers.table import LayerTable
@@ -133,7 +133,7 @@ class NameIndex:
     def find(self, folded: str, fuzzy_cutoff: float = 88.0) -> list[NameHit]:
         """Rows matching ``folded`` exactly, by variant key, or else fuzzily (best first)."""
         hits: dict[int, NameHit] = {}
-        vkey = _variant_key(folded)
+        vkey = cached_variant_key(folded)
         offers = [(self.exact, folded, EXACT), (self.exact, _bare(folded), EXACT * 0.98)] + ([(self.variant, vkey, VARIANT)] if len(vkey) >= 3 else [])
         found = [(key, factor, table[key]) for table, key, factor in offers if key in table]  # most names are no unit's
         for key, factor, entry in found:
@@ -169,8 +169,8 @@ def bare(folded: str) -> str:
     return " ".join(_TYPE_WORDS.sub(" ", folded).split()) or folded
 
 
-#: The admin-1 and country indexes look up the same name in turn: its bare form and variant key are made once.
-_bare, _variant_key = lru_cache(maxsize=1 << 16)(bare), lru_cache(maxsize=1 << 16)(variant_key)
+#: The admin-1 and country indexes look up the same name in turn: its bare form is made once (its variant key too).
+_bare = lru_cache(maxsize=1 << 16)(bare)
 
 
 def admin1_index(admin1: LayerTable) -> NameIndex:

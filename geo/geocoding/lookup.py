@@ -21,7 +21,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.gazetteer.countries import iso2_to_iso3
 from geo.gazetteer.districts import load_districts
 from geo.gazetteer.index import Gazetteer
-from geo.gazetteer.names import fold, variant_key
+from geo.gazetteer.names import cached_variant_key, fold
 from geo.geocoding import unit_facts
 from geo.geocoding.admin_names import NameHit, country_code_lookup, name_indexes
 from geo.geocoding.footprint import representative_point, uncertainty_km
@@ -151,7 +151,7 @@ def spelled_rows(gaz: Gazetteer, folded: str, vkey: str | None = None, stems: li
     """:func:`gazetteer_rows` without misspellings: the name as written, its variant key and its case endings undone
     (``vkey`` and ``stems``: its variant_key() and inflection_stems(), when found already)."""
     found: dict[int, float] = dict.fromkeys(gaz.lookup(folded)[:MAX_PER_KEY].tolist(), 1.0)
-    vkey = variant_key(folded) if vkey is None else vkey
+    vkey = cached_variant_key(folded) if vkey is None else vkey
     if len(vkey) >= MIN_VARIANT_LEN:  # "kkkkkk" collapses to "k": no evidence of any place
         for row in gaz.lookup_variant(vkey)[:MAX_PER_KEY].tolist():
             found.setdefault(row, 0.92)
@@ -303,7 +303,7 @@ class PlaceLookup:
         self._spelled.clear()  # kept for the batch at hand only (names looked up again hit the find cache)
         todo = [name for name in dict.fromkeys(names) if name not in self._prefetched]
         self._prefetched.update(todo)
-        variants, stems = [variant_key(name) for name in todo], [inflection_stems(name) for name in todo]
+        variants, stems = [cached_variant_key(name) for name in todo], [inflection_stems(name) for name in todo]
         gaz.names_index.find_many([*todo, *(stem for some in stems for stem in some)])  # every spelling's key, at once
         gaz.variants_index.find_many(variants)
         for name, vkey, some in zip(todo, variants, stems):
