@@ -121,3 +121,26 @@ def test_coordinates_rounded_all_at_once_equal_pythons_round():
     expected = [round(v, 6) for v in values.tolist()]
     assert [v.hex() for v in out] == [v.hex() for v in expected]
     assert moved == [e != v for e, v in zip(expected, values.tolist())] and 1000 < sum(moved) < 35_000
+
+
+def test_coarse_rows_as_columns_equal_record_by_record(geocoder, tmp_path):
+    """Rows stating a coarse precision (ACLED's geo_precision here) are written as columns: the same frame as one
+    record at a time, with a bad date reported on its row, coordinates past six decimals rounded, a unit at
+    sea staying a point, and an input column incmap writes moved aside."""
+    path = tmp_path / "acled.csv"
+    path.write_text(
+        "event_id_cnty,event_date,latitude,longitude,geo_precision,location,country,notes\n"
+        "KAZ1,2024-03-05,51.2333,51.3667,2,Oral,Kazakhstan,near a town\n"
+        "KAZ2,not a date,51.23331234567,51.3667123,3,Oral,Kazakhstan,a region; bad date\n"
+        "KAZ3,2024-03-07,43.0,51.0,3,,Kazakhstan,region at sea\n"
+        "KAZ4,2024-03-08,49.5,60.25,1,Aral,Kazakhstan,exact\n"
+        "KAZ5,2024-03-09,52.1,77.0,2,,Kazakhstan,\n",
+        encoding="utf-8",
+    )
+    records = read_records(path).records
+    frame = _assert_same(geocoder, records)
+    assert frame.loc[0, "src_country"] == "Kazakhstan" and frame.loc[0, "country"] == "KAZ"
+    assert frame["where_prec"].tolist() == [2, 4, 4, 1, 2] and frame["status"].tolist() == ["given"] * 5
+    assert frame.loc[1, "problems"] and "date" in frame.loc[1, "problems"] and frame["problems"].isna().sum() == 4
+    assert frame.loc[1, "lat"] == 51.233312 and frame.loc[1, "latitude"] == "51.23331234567"  # the dataset's own column stays
+    assert frame.loc[2, "geometry"].geom_type == "Point" and frame.loc[0, "geometry"].geom_type == "Polygon"

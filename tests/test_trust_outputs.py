@@ -187,5 +187,5 @@ def test_ctrl_c_is_one_line_and_exit_130(tmp_path):
     wait_until_reading_stdin(proc.pid)  # past start-up, waiting for records
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130
+    assert proc.returncode == 130, err
     assert err.strip().splitlines()[-1] == "incmap: interrupted; no output was left half-written" and "Traceback" not in err

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from shapely.geometry.base import BaseGeometry
 
-from geo.io.records import ALIASED_KEY, LINE_KEY
+from geo.io.records import ALIASED_KEY, LINE_KEY, PROBLEM_KEY
 from geo.io.schemas import source_column
 from geo.spatial import BORDER_COLUMNS
 
@@ -90,16 +90,18 @@ def plan_groups(records: Sequence[dict], rows: Sequence[int],
     return groups
 
 
-def answered_blocks(records: Sequence[dict], rows: list[int], answers: list[tuple[tuple, BaseGeometry | None]]) -> list[Block]:
-    """Output blocks for ``records[rows]`` (ascending): records with no number in lat or lon, no footprint and no
-    problems, whose (ANSWER_FIELDS values, footprint) ``answers`` were found in bulk. Their rows as
+def answered_blocks(records: Sequence[dict], rows: list[int], answers: list[tuple[tuple, BaseGeometry | None]],
+                    moved: Callable[[int, dict], frozenset[str]] | None = None) -> list[Block]:  # fmt: skip
+    """Output blocks for ``records[rows]`` (ascending) with no footprint, whose (ANSWER_FIELDS values, footprint)
+    ``answers`` were found in bulk: names resolved in bulk (no number in lat or lon, so no coordinates move), or given
+    coordinates drawn together (``moved(k, record)``: which of them the output's rounding changes). Their rows as
     :meth:`Geocoder.geocode_record` makes them, as columns (a dict per record and their transposition took a second
     per 10^5 records)."""
     out = []
-    for (columns, aliased, moved), (block, positions) in plan_groups(records, rows, lambda k, record: _UNMOVED).items():
+    for (columns, aliased, moved_here), (block, positions) in plan_groups(records, rows, moved or (lambda k, record: _UNMOVED)).items():
         mine = [records[i] for i in block.rows]
         answered, block.geometry = (list(part) for part in zip(*(answers[k] for k in positions)))
-        plan = column_plan(columns, aliased, moved)
+        plan = column_plan(columns, aliased, moved_here)
         values = dict(zip(ANSWER_FIELDS, map(list, zip(*answered))))  # one transposition
         for column, kind, origin in plan:
             if kind == "in":
@@ -107,7 +109,7 @@ def answered_blocks(records: Sequence[dict], rows: list[int], answers: list[tupl
             elif origin == "input_line":
                 block.columns[column] = [r.get(LINE_KEY) for r in mine]
             elif origin == "problems":
-                block.columns[column] = [None] * len(mine)
+                block.columns[column] = ["; ".join(r.get(PROBLEM_KEY) or ()) or None for r in mine]
             else:
                 block.columns[column] = values[origin]
         out.append(block)

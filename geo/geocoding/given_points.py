@@ -25,7 +25,7 @@ REASON = "coordinates given in the input"
 
 
 #: Which given coordinates the output's rounding changes (kept under src_): by (lat changed, lon changed).
-_MOVED = {(a, b): frozenset(n for n, moved in (("lat", a), ("lon", b)) if moved) for a in (False, True) for b in (False, True)}
+MOVED = {(a, b): frozenset(n for n, moved in (("lat", a), ("lon", b)) if moved) for a in (False, True) for b in (False, True)}
 
 
 def is_number(value: object) -> bool:
@@ -53,7 +53,7 @@ def point_blocks(lookup: PlaceLookup, records: Sequence[dict], rows: Sequence[in
     """Output blocks for ``records[rows]`` (exact points ``points`` in admin-1 units ``admin_rows``), one per plan."""
     lat, lat_moved = rounded(shapely.get_y(points))  # the output's coordinates, as one record's are rounded
     lon, lon_moved = rounded(shapely.get_x(points))
-    blocks = plan_groups(records, rows, lambda k, record: _MOVED[lat_moved[k], lon_moved[k]])
+    blocks = plan_groups(records, rows, lambda k, record: MOVED[lat_moved[k], lon_moved[k]])
     out = []
     for (columns, aliased, moved), (block, positions) in blocks.items():
         mine = [records[i] for i in block.rows]
