@@ -144,3 +144,19 @@ def test_coarse_rows_as_columns_equal_record_by_record(geocoder, tmp_path):
     assert frame.loc[1, "problems"] and "date" in frame.loc[1, "problems"] and frame["problems"].isna().sum() == 4
     assert frame.loc[1, "lat"] == 51.233312 and frame.loc[1, "latitude"] == "51.23331234567"  # the dataset's own column stays
     assert frame.loc[2, "geometry"].geom_type == "Point" and frame.loc[0, "geometry"].geom_type == "Polygon"
+
+
+@pytest.mark.parametrize("values", [["given", None, "resolved"], [None, None], [1.5, None, 2.0], [None], ["a", 1], [float("nan"), "x"]])
+def test_output_columns_made_directly_are_what_pandas_infers(values):
+    """The frame's float and text fields, made as arrays directly, have the dtype and values pandas infers from their
+    lists; a list they cannot be (all None, mixed kinds) stays a list."""
+    from geo.geocoding.geocoder import _typed
+
+    for name in ("confidence", "reason"):
+        data = {name: list(values)}
+        _typed(data)
+        made, inferred = pd.Series(data[name]), pd.Series(list(values))
+        if made.dtype == inferred.dtype:
+            pd.testing.assert_series_equal(made, inferred)
+        else:  # a float field given text, or a text field given floats: the array is not made
+            assert isinstance(data[name], list) and data[name] == values

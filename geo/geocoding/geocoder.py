@@ -349,8 +349,9 @@ def _frame(n: int, blocks: list[Block], singles: dict[int, tuple[dict, BaseGeome
 _PRECISION_FIELDS = {p: (int(p), p.label, p.acled, p >= WherePrec.COUNTRY) for p in WherePrec}
 
 
-#: Output fields holding floats or None.
+#: Output fields holding floats or None, and those holding text or None.
 _FLOAT_FIELDS = ("lat", "lon", "uncertainty_km", "confidence")
+_TEXT_FIELDS = ("status", "reason", "precision", "country", "admin1", "admin1_code", "matched_name", "gazetteer_id")
 
 
 def _import_geopandas() -> None:
@@ -358,17 +359,30 @@ def _import_geopandas() -> None:
     import geopandas  # noqa: F401
 
 
+def _typed(data: dict[str, list]) -> None:
+    """Output fields as arrays of the type pandas would infer for their lists, made directly: floats as numpy arrays,
+    text as Arrow strings (pandas looks through each list of 10^5 values for its type first: 10-20 ms a column). A
+    column of None alone stays a list (pandas keeps it as objects), and so does any list that does not convert."""
+    import pandas as pd
+    import pyarrow as pa
+
+    text = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' own for a list of str and None ("str")
+    for names, make in ((_FLOAT_FIELDS, lambda values: np.array(values, dtype=float)),  # None is NaN, as pandas makes it
+                        (_TEXT_FIELDS, lambda values: pd.array(pa.array(values, type=pa.large_string()), dtype=text))):  # fmt: skip
+        for name in names:
+            values = data.get(name)
+            if isinstance(values, list) and any(v is not None for v in values):  # all None: pandas keeps objects
+                try:
+                    data[name] = make(values)
+                except (TypeError, ValueError, pa.ArrowException):
+                    pass
+
+
 def _frame_of(data: dict[str, list], geometry: list) -> gpd.GeoDataFrame:
     """The GeoDataFrame of these columns and footprints."""
     import geopandas as gpd
 
-    for name in _FLOAT_FIELDS:  # given as arrays, not lists pandas looks through for their type (10^5 rows: 15 ms each)
-        values = data.get(name)
-        if isinstance(values, list) and values.count(None) < len(values):  # all None: pandas keeps objects
-            try:
-                data[name] = np.array(values, dtype=float)  # None is NaN, as pandas makes it
-            except (TypeError, ValueError):
-                pass
+    _typed(data)
     frame = gpd.GeoDataFrame(data, geometry=geometry, crs="EPSG:4326")
     for col in ("where_prec", "acled_geo_precision"):
         frame[col] = frame[col].astype("Int64")  # integers stay integers next to missing values
