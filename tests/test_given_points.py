@@ -160,3 +160,16 @@ def test_output_columns_made_directly_are_what_pandas_infers(values):
             pd.testing.assert_series_equal(made, inferred)
         else:  # a float field given text, or a text field given floats: the array is not made
             assert isinstance(data[name], list) and data[name] == values
+
+
+@pytest.mark.parametrize("values", [[51.5, None, -0.0, float("nan"), float("inf"), 180.0],
+                                    [1, True, "51.5", None, np.float32(2.5), float("-inf"), 3.25, np.nan]])  # fmt: skip
+def test_coordinates_read_all_at_once_are_what_is_number_says(values):
+    """The usable coordinates of many records at once: exactly :func:`is_number`'s (finite reals, not bools or text)
+    with their float values, whether the list is plain floats (one array) or mixed (value by value)."""
+    from geo.geocoding.given_points import as_numbers, is_number
+
+    got, usable = as_numbers(values)
+    assert usable.tolist() == [is_number(v) for v in values]
+    assert [g.hex() for g, ok in zip(got.tolist(), usable) if ok] == [float(v).hex() for v in values if is_number(v)]
+    assert np.isnan(got[~usable]).all()

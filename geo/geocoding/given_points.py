@@ -38,6 +38,22 @@ def is_number(value: object) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def as_numbers(values: list) -> tuple[np.ndarray, np.ndarray]:
+    """Each value as a float (NaN where it is not a number) and whether it is one (:func:`is_number`). A list of
+    floats and None, as the readers make coordinates, is read as one array; any other is looked at value by value."""
+    if set(map(type, values)) <= _FLOATS:
+        out = np.array(values, dtype=float)  # None is NaN
+        usable = np.isfinite(out)
+        out[~usable] = np.nan  # infinities too
+        return out, usable
+    usable = np.fromiter(map(is_number, values), dtype=bool, count=len(values))
+    return np.array([float(v) if ok else np.nan for v, ok in zip(values, usable.tolist())], dtype=float), usable
+
+
+#: Value types :func:`as_numbers` reads as one array.
+_FLOATS = frozenset({float, type(None)})
+
+
 def given_reason(prec: int | None) -> str:
     """The reason written for coordinates given in the input, with the precision code the input states (if any)."""
     return REASON + (f" (location precision {int(prec)}: {WherePrec(prec).label})" if prec else "")
