@@ -173,3 +173,18 @@ def test_coordinates_read_all_at_once_are_what_is_number_says(values):
     assert usable.tolist() == [is_number(v) for v in values]
     assert [g.hex() for g, ok in zip(got.tolist(), usable) if ok] == [float(v).hex() for v in values if is_number(v)]
     assert np.isnan(got[~usable]).all()
+
+
+def test_given_points_never_read_the_unit_name_indexes(layers, monkeypatch):
+    """Records with coordinates need no admin-1 or country names: the indexes are read when a name is first looked up."""
+    import geo.geocoding.lookup as lookup
+    from geo.geocoding import Geocoder
+
+    reads = []
+    real = lookup.name_indexes
+    monkeypatch.setattr(lookup, "name_indexes", lambda *args: (reads.append(1), real(*args))[1])
+    geocoder = Geocoder(layers=layers)
+    frame = geocoder.geocode([{"id": "a", "lat": 51.2333, "lon": 51.3667}, {"id": "b", "lat": 51.2, "lon": 51.4, "where_prec": 4}])
+    assert not reads and frame["admin1_code"].tolist() == ["KZ-ZAP", "KZ-ZAP"]
+    assert geocoder.geocode([{"id": "c", "place": "West Kazakhstan region"}]).loc[0, "admin1_code"] == "KZ-ZAP"
+    assert len(reads) == 1

@@ -23,7 +23,7 @@ from geo.gazetteer.districts import load_districts
 from geo.gazetteer.index import Gazetteer
 from geo.gazetteer.names import cached_variant_key, fold
 from geo.geocoding import unit_facts
-from geo.geocoding.admin_names import NameHit, country_code_lookup, name_indexes
+from geo.geocoding.admin_names import NameHit, NameIndex, country_code_lookup, name_indexes
 from geo.geocoding.footprint import representative_point, uncertainty_km
 from geo.layers.load import Layers
 
@@ -183,7 +183,6 @@ class PlaceLookup:
         self.layers = layers
         self._gazetteer = gazetteer
         admin1, countries = layers.admin1_table, layers.countries_table  # numpy columns: no pandas on this path
-        self.admin1_index, self.country_index = name_indexes(layers)
         self.country_codes = country_code_lookup(countries)
         self.admin1_names = [next((v for v in (n, m, f"{a} (unnamed unit)") if isinstance(v, str)), "")
                              for n, m, a in zip(admin1["name_en"], admin1["name"], admin1["admin"])]  # fmt: skip
@@ -209,6 +208,22 @@ class PlaceLookup:
         self._admin1_by_key: dict[str, int] = {}
         self._prefetched: set[str] = set()  # names whose lookups :meth:`prefetch` made ready
         self._facts: unit_facts.UnitFacts | None = None  # places' units and units' radii, read by ready_for_bulk()
+
+    @cached_property
+    def _name_indexes(self) -> tuple[NameIndex, NameIndex]:
+        """The admin-1 and country name indexes, read from the user cache when a name is first looked up (records with
+        given coordinates never need them: 0.04 s of a map of given points)."""
+        return name_indexes(self.layers)
+
+    @property
+    def admin1_index(self) -> NameIndex:
+        """Admin-1 units by every name they go by."""
+        return self._name_indexes[0]
+
+    @property
+    def country_index(self) -> NameIndex:
+        """Countries by every name they go by."""
+        return self._name_indexes[1]
 
     @cached_property
     def _unit_fields(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -326,6 +341,7 @@ class PlaceLookup:
         indexes' keys that searches for many keys at once use, the places' units and units' radii from the cache), so
         that worker processes forked next share it instead of each loading or finding its own."""
         load_districts()
+        self._name_indexes  # noqa: B018 - read now, shared with the workers
         if self._facts is None:
             self._facts = unit_facts.load(self)
         self.gaz.names_index.heads()
