@@ -150,11 +150,11 @@ def test_coarse_rows_as_columns_equal_record_by_record(geocoder, tmp_path):
 def test_output_columns_made_directly_are_what_pandas_infers(values):
     """The frame's float and text fields, made as arrays directly, have the dtype and values pandas infers from their
     lists; a list they cannot be (all None, mixed kinds) stays a list."""
-    from geo.geocoding.geocoder import _typed
+    from geo.geocoding.columns import typed_columns
 
     for name in ("confidence", "reason"):
         data = {name: list(values)}
-        _typed(data)
+        typed_columns(data)
         made, inferred = pd.Series(data[name]), pd.Series(list(values))
         if made.dtype == inferred.dtype:
             pd.testing.assert_series_equal(made, inferred)

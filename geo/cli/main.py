@@ -90,7 +90,7 @@ def _end_without_teardown() -> None:
     of the interpreter's teardown; mypy ends the same way). Exit handlers still run (child processes, clusters,
     temporary files) and the standard streams are flushed; work left on other threads is not waited for, as none is
     left once a command has returned. When a stream cannot be flushed, the interpreter ends as usual and reports it."""
-    atexit._run_exitfuncs()
+    atexit._run_exitfuncs()  # the handlers the interpreter would run at exit, run now
     try:
         sys.stdout.flush()
         sys.stderr.flush()

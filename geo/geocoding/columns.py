@@ -2,7 +2,8 @@
 ``src_<name>`` because incmap writes that name, or one of incmap's output fields.
 
 One plan serves every record with the same columns, so a record geocoded alone and a block of records geocoded as
-whole columns (:mod:`geo.geocoding.given_points`) come out alike.
+whole columns (:mod:`geo.geocoding.given_points`) come out alike; :func:`typed_columns` hands pandas the arrays it
+would infer from the columns' lists.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
 from shapely.geometry.base import BaseGeometry
 
 from geo.io.records import ALIASED_KEY, LINE_KEY, PROBLEM_KEY
@@ -27,6 +29,9 @@ WRITTEN_FIELDS = tuple(f for f in OUTPUT_FIELDS if f not in ("id", "place"))
 ANSWER_FIELDS = tuple(f for f in WRITTEN_FIELDS if f not in ("input_line", "problems"))
 #: Columns incmap adds after geocoding (border distances; the footprint): an input column of that name moves to src_<name>.
 LATER_FIELDS = (*BORDER_COLUMNS, "geometry")
+
+#: The kinds of value lists that become arrays directly: text (and None), floats (and None).
+_TEXT_KINDS, _FLOAT_KINDS = frozenset({str, type(None)}), frozenset({float, type(None)})
 
 #: One output column: (name, "in" or "out", the input column or output field its values come from).
 Column = tuple[str, str, str]
@@ -114,3 +119,25 @@ def answered_blocks(records: Sequence[dict], rows: list[int], answers: list[tupl
                 block.columns[column] = values[origin]
         out.append(block)
     return out
+
+
+def typed_columns(data: dict[str, list]) -> None:
+    """Columns (in ``data``, replaced there) holding only text or only floats, with or without None, made as the arrays
+    pandas would infer for their lists: Arrow strings of pandas' ``str`` dtype, float64 with NaN for None. Pandas
+    looks through each list first (10-20 ms a column of 10^5; the types of its values are read in about 2 ms here).
+    Lists of other values, of mixed kinds, or of None alone (objects, for pandas) are left to pandas."""
+    import pandas as pd
+    import pyarrow as pa
+
+    text = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' own for a list of str and None ("str")
+    for name, values in data.items():
+        if not isinstance(values, list):
+            continue
+        kinds = set(map(type, values))
+        try:
+            if kinds <= _TEXT_KINDS and str in kinds:
+                data[name] = pd.array(pa.array(values, type=pa.large_string()), dtype=text)
+            elif kinds <= _FLOAT_KINDS and float in kinds:
+                data[name] = np.array(values, dtype=float)
+        except (ValueError, pa.ArrowException):  # text that is not Unicode (lone surrogates): as pandas reports it
+            pass

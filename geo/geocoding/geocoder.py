@@ -22,7 +22,7 @@ from shapely.geometry.base import BaseGeometry
 from tqdm import tqdm
 
 from geo.gazetteer.index import Gazetteer
-from geo.geocoding.columns import ANSWER_FIELDS, OUTPUT_FIELDS, Block, answered_blocks, column_plan, input_columns
+from geo.geocoding.columns import ANSWER_FIELDS, OUTPUT_FIELDS, Block, answered_blocks, column_plan, input_columns, typed_columns
 from geo.geocoding.context import TEXT_FIELDS
 from geo.geocoding.footprint import geodesic_circles, representative_point, uncertainties_km, uncertainty_km
 from geo.geocoding.given_points import MOVED, as_numbers, exact_point, given_reason, is_number, point_blocks
@@ -86,10 +86,9 @@ class Geocoder:
 
     def geocode_record(self, record: dict, point: Point | None = None, seen: dict | None = None) -> tuple[dict, BaseGeometry | None]:
         """Output properties and footprint for one input record (``point``: its given lat/lon as a Point, when made in
-        bulk). Every input value survives: a column incmap
-        writes is kept under ``src_<name>`` (lat/lon only where the output differs), and the record itself is not
-        changed. ``seen``: a dict this call may use to remember the answers for a place name and the fields its context
-        is read from (records repeating them are not read again)."""
+        bulk). Every input value survives: a column incmap writes is kept under ``src_<name>`` (lat/lon only where the
+        output differs), and the record itself is not changed. ``seen``: a dict this call may use to remember the
+        answers for a place name and the fields its context is read from (records repeating them are not read again)."""
         has_point = is_number(record.get("lat")) and is_number(record.get("lon"))
         problems = record.get(PROBLEM_KEY) or []
         key = _named_key(record) if seen is not None and not has_point and not problems and record.get(FOOTPRINT_KEY) is None else None
@@ -351,42 +350,16 @@ def _frame(n: int, blocks: list[Block], singles: dict[int, tuple[dict, BaseGeome
 _PRECISION_FIELDS = {p: (int(p), p.label, p.acled, p >= WherePrec.COUNTRY) for p in WherePrec}
 
 
-#: The kinds of value lists that become arrays directly: text (and None), floats (and None).
-_TEXT_KINDS, _FLOAT_KINDS = frozenset({str, type(None)}), frozenset({float, type(None)})
-
-
 def _import_geopandas() -> None:
     """Import what :func:`_frame_of` needs (0.3-0.5 s): done while worker processes resolve, it costs no wait."""
     import geopandas  # noqa: F401
-
-
-def _typed(data: dict[str, list]) -> None:
-    """Columns holding only text (or only floats), with or without None, made as the arrays pandas would infer for
-    their lists: Arrow strings of pandas' ``str`` dtype, float64 with NaN for None. Pandas looks through each list
-    first (10-20 ms a column of 10^5; the types of its values are read in about 2 ms here). Lists of other values,
-    of mixed kinds, or of None alone (objects, for pandas) are left to pandas."""
-    import pandas as pd
-    import pyarrow as pa
-
-    text = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' own for a list of str and None ("str")
-    for name, values in data.items():
-        if not isinstance(values, list):
-            continue
-        kinds = set(map(type, values))
-        try:
-            if kinds <= _TEXT_KINDS and str in kinds:
-                data[name] = pd.array(pa.array(values, type=pa.large_string()), dtype=text)
-            elif kinds <= _FLOAT_KINDS and float in kinds:
-                data[name] = np.array(values, dtype=float)
-        except (ValueError, pa.ArrowException):  # text that is not Unicode (lone surrogates): as pandas reports it
-            pass
 
 
 def _frame_of(data: dict[str, list], geometry: list) -> gpd.GeoDataFrame:
     """The GeoDataFrame of these columns and footprints."""
     import geopandas as gpd
 
-    _typed(data)
+    typed_columns(data)
     frame = gpd.GeoDataFrame(data, geometry=geometry, crs="EPSG:4326")
     for col in ("where_prec", "acled_geo_precision"):
         frame[col] = frame[col].astype("Int64")  # integers stay integers next to missing values

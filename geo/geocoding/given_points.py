@@ -28,6 +28,10 @@ REASON = "coordinates given in the input"
 MOVED = {(a, b): frozenset(n for n, moved in (("lat", a), ("lon", b)) if moved) for a in (False, True) for b in (False, True)}
 
 
+#: Value types :func:`as_numbers` reads as one array.
+_FLOATS = frozenset({float, type(None)})
+
+
 def is_number(value: object) -> bool:
     """A finite real number (not a bool, not NaN). Plain floats and ints first: this runs several times per record."""
     kind = type(value)
@@ -49,9 +53,6 @@ def as_numbers(values: list) -> tuple[np.ndarray, np.ndarray]:
     usable = np.fromiter(map(is_number, values), dtype=bool, count=len(values))
     return np.array([float(v) if ok else np.nan for v, ok in zip(values, usable.tolist())], dtype=float), usable
 
-
-#: Value types :func:`as_numbers` reads as one array.
-_FLOATS = frozenset({float, type(None)})
 
 
 def given_reason(prec: int | None) -> str:

@@ -337,9 +337,9 @@ class PlaceLookup:
         self._gazetteer_admin1(rows)
 
     def ready_for_bulk(self) -> None:
-        """Load now what resolving many names loads on the way (the district table, the heads of the name and variant
-        indexes' keys that searches for many keys at once use, the places' units and units' radii from the cache), so
-        that worker processes forked next share it instead of each loading or finding its own."""
+        """Load now what resolving many names loads on the way (the district table, the unit name indexes, the heads of
+        the name and variant indexes' keys that searches for many keys at once use, the places' units and units' radii
+        from the cache), so that worker processes forked next share it instead of each loading or finding its own."""
         load_districts()
         self._name_indexes  # noqa: B018 - read now, shared with the workers
         if self._facts is None:
