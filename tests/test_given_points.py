@@ -30,9 +30,16 @@ def _assert_same(geocoder, records: list[dict]) -> gpd.GeoDataFrame:
     return fast
 
 
+def _file_same(geocoder, path, text: str) -> gpd.GeoDataFrame:
+    """The records of a file holding ``text``, geocoded as whole columns: checked against one record at a time."""
+    path.write_text(text, encoding="utf-8")
+    return _assert_same(geocoder, read_records(path).records)
+
+
 def test_csv_mix_equals_record_by_record(geocoder, tmp_path):
-    path = tmp_path / "mix.csv"
-    path.write_text(
+    frame = _file_same(
+        geocoder,
+        tmp_path / "mix.csv",
         "id,place,lat,lon,where_prec,country,status,border_km,src_lat,note\n"
         "a,,51.2333,51.3667,,x,s,1,q,plain exact point\n"
         "b,Oral,51.2333,51.3667,1,x,s,1,q,stated exact\n"
@@ -43,10 +50,7 @@ def test_csv_mix_equals_record_by_record(geocoder, tmp_path):
         "g,,95.0,30.0,,,,,,latitude out of range\n"
         "h,,,,,,,,,nothing to go on\n"
         "i,Kaluga,54.5,36.27,4,,,,,a region\n",
-        encoding="utf-8",
     )
-    records = read_records(path).records
-    frame = _assert_same(geocoder, records)
     assert frame["src_lat"].tolist()[:3] == ["q", "q", "q"]  # the input's own src_lat stays
     assert frame.loc[2, "src_src_lat"] == pytest.approx(51.23331234567) and frame.loc[2, "lat"] == 51.233312
     assert frame.loc[0, "src_country"] == "x" and frame.loc[0, "country"] == "KAZ" and frame.loc[0, "status"] == "given"
@@ -55,16 +59,15 @@ def test_csv_mix_equals_record_by_record(geocoder, tmp_path):
 
 
 def test_jsonl_records_of_different_shapes(geocoder, tmp_path):
-    path = tmp_path / "mix.jsonl"
-    path.write_text(
+    frame = _file_same(
+        geocoder,
+        tmp_path / "mix.jsonl",
         '{"id": 1, "lat": 43.25, "lon": 76.95, "title": "<b>x</b>"}\n'
         '{"id": 2, "lat": 43.25, "lon": 76.95, "geo_precision": 1, "extra": [1, 2]}\n'
         '{"id": 3, "place": "Almaty", "confidence": 7}\n'
         '{"id": 4, "lat": 43, "lon": 77, "title": "integer coordinates"}\n'
         '{"id": 5, "lat": 43.25, "lon": 76.95, "geometry": "kept under src_geometry"}\n',
-        encoding="utf-8",
     )
-    frame = _assert_same(geocoder, read_records(path).records)
     assert frame.loc[4, "src_geometry"] == "kept under src_geometry" and frame.loc[2, "src_confidence"] == 7
 
 
@@ -127,18 +130,16 @@ def test_coarse_rows_as_columns_equal_record_by_record(geocoder, tmp_path):
     """Rows stating a coarse precision (ACLED's geo_precision here) are written as columns: the same frame as one
     record at a time, with a bad date reported on its row, coordinates past six decimals rounded, a unit at
     sea staying a point, and an input column incmap writes moved aside."""
-    path = tmp_path / "acled.csv"
-    path.write_text(
+    frame = _file_same(
+        geocoder,
+        tmp_path / "acled.csv",
         "event_id_cnty,event_date,latitude,longitude,geo_precision,location,country,notes\n"
         "KAZ1,2024-03-05,51.2333,51.3667,2,Oral,Kazakhstan,near a town\n"
         "KAZ2,not a date,51.23331234567,51.3667123,3,Oral,Kazakhstan,a region; bad date\n"
         "KAZ3,2024-03-07,43.0,51.0,3,,Kazakhstan,region at sea\n"
         "KAZ4,2024-03-08,49.5,60.25,1,Aral,Kazakhstan,exact\n"
         "KAZ5,2024-03-09,52.1,77.0,2,,Kazakhstan,\n",
-        encoding="utf-8",
     )
-    records = read_records(path).records
-    frame = _assert_same(geocoder, records)
     assert frame.loc[0, "src_country"] == "Kazakhstan" and frame.loc[0, "country"] == "KAZ"
     assert frame["where_prec"].tolist() == [2, 4, 4, 1, 2] and frame["status"].tolist() == ["given"] * 5
     assert frame.loc[1, "problems"] and "date" in frame.loc[1, "problems"] and frame["problems"].isna().sum() == 4

@@ -50,6 +50,7 @@ STRETCH_SHARE, MIN_STRETCH, MAX_STRETCH = 3, 500, 10_000
 _JOB: tuple[Geocoder, Sequence[dict], Any, int] | None = None
 
 Answer = tuple[tuple, BaseGeometry | None]  # (output values in ANSWER_FIELDS order, footprint)
+Resolved = tuple[tuple | None, Resolution, tuple]  # (memo key, resolution, output values)
 
 
 def processes() -> int:
@@ -65,8 +66,8 @@ def resolve_named(geocoder: Geocoder, records: Sequence[dict], progress: Callabl
     """(output values, footprint) for each record (each naming a distinct place + context fields, with no coordinates,
     footprint or problems), as :meth:`Geocoder.geocode_record` makes them, shared among processes (the geocoder
     remembers the answers; only resolutions made here are memoised in its resolver). With too few records or cores to
-    pay for a fork, they are resolved here, MAX_STRETCH at a time. ``progress`` is told the share of the records taken as it advances; ``meanwhile`` is
-    called once the workers run."""
+    pay for a fork, they are resolved here, MAX_STRETCH at a time. ``progress`` is told the share of the records taken
+    as it advances; ``meanwhile`` is called once the workers run."""
     n = processes()
     if len(records) < POOL_MIN or n < 2:
         answers: list[Answer] = []
@@ -116,7 +117,7 @@ def resolve_named(geocoder: Geocoder, records: Sequence[dict], progress: Callabl
     return [answer for start in sorted(answers) for answer in answers[start]]
 
 
-def resolve_share(geocoder: Geocoder, records: Sequence[dict]) -> list[tuple[tuple | None, Resolution, dict]]:
+def resolve_share(geocoder: Geocoder, records: Sequence[dict]) -> list[Resolved]:
     """(memo key, resolution, output values) of each record, their names' lookups made in bulk first and their
     circles made together at the end."""
     resolver, out = geocoder.resolver, []
@@ -129,7 +130,7 @@ def resolve_share(geocoder: Geocoder, records: Sequence[dict]) -> list[tuple[tup
     return out
 
 
-def _answers(done: list[tuple[tuple | None, Resolution, dict]]) -> list[Answer]:
+def _answers(done: list[Resolved]) -> list[Answer]:
     """(output values, footprint) of resolved records."""
     return [(values, res.geometry) for _, res, values in done]
 
@@ -177,7 +178,7 @@ def _work(sender: Connection) -> None:
             sender.send((start, _pack(geocoder, resolve_share(geocoder, records[start:stop]))))
 
 
-def _pack(geocoder: Geocoder, done: list[tuple[tuple | None, Resolution, dict]]) -> tuple:
+def _pack(geocoder: Geocoder, done: list[Resolved]) -> tuple:
     """Answers as plain values: (output values, footprint reference) each, a unit footprint referred to by (source,
     row, part) and any other geometry as an index into one WKB array."""
     units, loose, slots = geocoder.lookup.unit_parts(), [], {}
