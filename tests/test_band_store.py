@@ -1,6 +1,8 @@
-"""Each border's distance bands kept in the user cache (geo.maps.band_store): the union of stored bands is the band of
-the whole selection, a stored band is used instead of buffering again, a moved line gets its own, and a torn or
-unwritable store only means the bands are made again. Pages are the same whether the bands were stored or not."""
+"""Each border's distance bands, stored (geo.maps.band_store): the union of stored bands is the band of the whole
+selection, a stored band is used instead of buffering again, a moved line gets its own, and a torn or unwritable store
+only means the bands are made again. Pages are the same whether the bands were stored or not. The layers carry every
+border's bands at the default widths (bands.parquet), the bands buffering would make, used only for the same line
+and parameters."""
 
 from __future__ import annotations
 
@@ -13,8 +15,9 @@ from pyproj import Geod
 from test_maps import bundled_frame
 
 from geo import settings
+from geo.layers.files import BANDS_FILE
 from geo.maps import MapOptions, band_store, map_html
-from geo.maps.bands import geodesic_buffer
+from geo.maps.bands import DEFAULT_BANDS, geodesic_buffer
 from geo.spatial.proximity import select_borders
 
 GEOD = Geod(ellps="WGS84")
@@ -28,7 +31,8 @@ def cache(tmp_path, monkeypatch):
 
 @pytest.fixture
 def made(monkeypatch):
-    """The lines buffered (their WKB), as the store asks for them."""
+    """The lines buffered (their WKB), as the store asks for them; the layers' bands are not read."""
+    monkeypatch.setattr(band_store, "shipped_bands", lambda km, keys: {})
     lines: list[bytes] = []
 
     def counting(line, km):
@@ -101,9 +105,58 @@ def test_an_unwritable_cache_path_still_gives_bands(layers, tmp_path, monkeypatc
     assert not band.is_empty and len(made) == 1
 
 
-def test_page_is_the_same_with_bands_stored_or_not(layers, cache):
+def test_page_is_the_same_with_bands_stored_or_not(layers, cache, made):
     frame = bundled_frame()
     options = MapOptions(title="bands", border="KAZ-RUS")
     cold = map_html(frame, layers, options)
     assert list(cache.glob(f"{band_store.PREFIX}*"))  # three widths stored
     assert map_html(frame, layers, options) == cold
+
+
+def test_the_layers_carry_every_borders_band_at_the_default_widths(layers):
+    """One band per border and default width, for the line as the borders layer has it and bands made as this code
+    makes them: it fails when the borders are rebuilt without their bands or how a band is made changes."""
+    keys = [band_store.line_key(line) for line in layers.borders.geometry.values]
+    for km in DEFAULT_BANDS:
+        shipped = band_store.shipped_bands(km, keys)
+        assert set(shipped) == set(keys), km
+        assert all(shapely.from_wkb(band).geom_type in ("Polygon", "MultiPolygon") for band in shipped.values())
+
+
+@pytest.mark.parametrize("pair", ["KAZ-RUS", "ARM-AZE", "CHN-IND"])
+def test_a_shipped_band_is_the_band_buffering_makes(layers, pair):
+    """Three borders (the longest land border, one with exclaves, a Himalayan one): each default width's band in the
+    layers equals a fresh buffer to a millionth of its area and a metre of its edge."""
+    line = lines_of(layers, pair)[0]
+    shipped = {km: shapely.from_wkb(band_store.shipped_bands(km, [band_store.line_key(line)])[band_store.line_key(line)]) for km in DEFAULT_BANDS}
+    for km, band in shipped.items():
+        fresh = geodesic_buffer(line, km)
+        assert shapely.symmetric_difference(band, fresh).area <= 1e-6 * fresh.area, (pair, km)
+        assert shapely.hausdorff_distance(band.boundary, fresh.boundary) < 1e-5, (pair, km)  # degrees: about a metre
+    assert shipped[25.0].area < shipped[50.0].area < shipped[100.0].area
+
+
+def test_a_first_map_reads_the_layers_bands_and_buffers_only_other_widths(layers, cache, monkeypatch):
+    """With nothing in the user cache, the default widths' bands come from the layers (nothing buffered, and they are
+    stored for the next map); a width the layers do not carry is buffered."""
+    buffered: list[float] = []
+    monkeypatch.setattr(band_store, "geodesic_buffer", lambda line, km: buffered.append(km) or geodesic_buffer(line, km))
+    lines = lines_of(layers, "KAZ-RUS,KAZ-UZB")
+    band = band_store.banded(lines, 50.0)
+    assert buffered == [] and band_store.store_path(50.0).is_file()
+    shipped = band_store.shipped_bands(50.0, [band_store.line_key(line) for line in lines])
+    assert shapely.to_wkb(band) == shapely.to_wkb(shapely.union_all(shapely.from_wkb(list(shipped.values()))))
+    band_store.banded(lines, 30.0)
+    assert buffered == [30.0, 30.0]
+
+
+def test_layers_bands_of_another_identity_or_a_torn_file_are_not_used(layers, tmp_path, monkeypatch):
+    line = lines_of(layers, "KAZ-UZB")[0]
+    key = band_store.line_key(line)
+    assert key in band_store.shipped_bands(25.0, [key])
+    monkeypatch.setattr(band_store, "FORMAT", band_store.FORMAT + 1)  # bands made another way
+    assert band_store.shipped_bands(25.0, [key]) == {}
+    monkeypatch.undo()
+    (tmp_path / BANDS_FILE).write_bytes((layers.directory / BANDS_FILE).read_bytes()[:5000])
+    assert band_store.shipped_bands(25.0, [key], directory=tmp_path) == {}
+    assert band_store.shipped_bands(25.0, [key], directory=tmp_path / "none") == {}

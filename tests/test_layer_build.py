@@ -109,5 +109,6 @@ def test_build_script_runs_end_to_end_on_a_tarball(tiny, tmp_path):
                             capture_output=True, text=True, timeout=300)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "borders.parquet: 2 features" in result.stdout
+    assert "bands.parquet: 6 features" in result.stdout  # two borders at three widths
     prov = json.loads((out / lb.PROVENANCE_FILE).read_text())
     assert prov["sources"][0]["tarball_sha256"] == lb.sha256(tarball)

@@ -45,7 +45,7 @@ def installed(tmp_path_factory, assets) -> dict:
 
 def test_the_wheel_carries_layers_assets_and_data_but_no_test_helpers(installed):
     names = zipfile.ZipFile(installed["wheel"]).namelist()
-    for layer in ("admin1.parquet", "countries.parquet", "borders.parquet", "provenance.json", "PROVENANCE.md"):
+    for layer in ("admin1.parquet", "countries.parquet", "borders.parquet", "bands.parquet", "provenance.json", "PROVENANCE.md"):
         assert f"geo/layers/data/{layer}" in names
     assert "geo/data/incidents.csv" in names
     manifest = json.loads(zipfile.ZipFile(installed["wheel"]).read(f"geo/maps/static/{oa.MANIFEST_NAME}"))

@@ -22,7 +22,7 @@ import pandas as pd
 import shapely
 from tqdm import tqdm
 
-from geo.layers.files import ADMIN1_FILE, BORDERS_FILE, COUNTRIES_FILE, PROVENANCE_DOC, PROVENANCE_FILE
+from geo.layers.files import ADMIN1_FILE, BANDS_FILE, BORDERS_FILE, COUNTRIES_FILE, PROVENANCE_DOC, PROVENANCE_FILE
 from geo.layers.sovereignty import assign_sovereigns
 from geo.spatial.geodesy import geodesic_length_km
 
@@ -215,10 +215,14 @@ def write_layers(
     borders: gpd.GeoDataFrame,
     sources: list[dict],
     command: str,
+    bands: gpd.GeoDataFrame | None = None,
 ) -> dict:
-    """Write the three layers as GeoParquet plus machine- and human-readable provenance."""
+    """Write the three layers (and the borders' distance ``bands``, when made: :func:`geo.maps.band_store.band_layer`)
+    as GeoParquet plus machine- and human-readable provenance."""
     out_dir.mkdir(parents=True, exist_ok=True)
     files = {ADMIN1_FILE: admin1, COUNTRIES_FILE: countries, BORDERS_FILE: borders}
+    if bands is not None:
+        files[BANDS_FILE] = bands
     for name, frame in files.items():
         frame.to_parquet(out_dir / name, compression="zstd", index=False, write_covering_bbox=True)
     provenance = {
@@ -252,6 +256,10 @@ def provenance_markdown(prov: dict) -> str:
     lines += ["", "## Files", "", "| file | features | sha256 |", "|---|---|---|"]
     for name, info in prov["files"].items():
         lines.append(f"| {name} | {info['features']} | `{info['sha256'][:16]}…` |")
+    if BANDS_FILE in prov["files"]:
+        lines += ["", f"`{BANDS_FILE}` holds each border of `{BORDERS_FILE}` buffered geodesically at the default map band",
+                  "widths (`geo.maps.band_store.band_layer`), keyed by the SHA-256 of the border line's WKB: a map draws its",
+                  "bands from it instead of buffering, and buffers any line or width it does not hold."]  # fmt: skip
     lines += [
         "",
         "## Sovereignty and point of view",

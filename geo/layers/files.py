@@ -6,6 +6,7 @@ from __future__ import annotations
 ADMIN1_FILE = "admin1.parquet"
 COUNTRIES_FILE = "countries.parquet"
 BORDERS_FILE = "borders.parquet"
+BANDS_FILE = "bands.parquet"  # every border's distance bands at the default widths (geo.maps.band_store)
 PROVENANCE_FILE = "provenance.json"
 PROVENANCE_DOC = "PROVENANCE.md"
 

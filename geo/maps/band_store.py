@@ -1,10 +1,15 @@
-"""Each border's distance bands, kept in the user cache: a map's band is the union of its highlighted borders' bands.
+"""Each border's distance bands, stored: a map's band is the union of its highlighted borders' bands.
 
 Buffering the borders near 10^5 incidents (21 of them, three widths) takes about 0.6 s of CPU a map, the slowest
 part of a page; the union of bands already made takes 3-7 ms a width. A border's band depends only on its line and
-the width, so it is stored under a digest of the line's WKB: a rebuilt layer whose line moved gets a new band, one
-whose line did not keeps its own. One file per width holds the bands made so far; it is written atomically, and a
-missing, torn or unwritable file only means the bands are made again.
+the width, so it is stored under a digest of the line's WKB (:func:`line_key`): a rebuilt layer whose line moved gets
+a new band, one whose line did not keeps its own. Bands come from, in turn:
+
+- the user cache: one file per width holding the bands made or read so far, written atomically (a missing, torn or
+  unwritable file only means the bands are found again);
+- the layers (``bands.parquet``, :func:`band_layer`): every land border at the default widths, made by
+  ``scripts/build_layers.py`` with the borders, so that a machine's first map buffers nothing;
+- :func:`geo.maps.bands.geodesic_buffer`, for any other line or width.
 """
 
 from __future__ import annotations
@@ -12,8 +17,11 @@ from __future__ import annotations
 import hashlib
 import pickle
 import threading
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -21,9 +29,10 @@ from shapely.geometry.base import BaseGeometry
 from geo import settings
 from geo._errors import InputError
 from geo.io.atomic import atomic_path
+from geo.layers.files import BANDS_FILE
 from geo.maps.bands import BAND_TOLERANCE_DEG, PIECE_KM, geodesic_buffer
 
-#: Bump when how a band is made changes (the digest also covers the buffering's parameters and the GEOS version).
+#: Bump when how a band is made changes (the identity also covers the buffering's parameters).
 FORMAT = 1
 PREFIX = "bands-"
 
@@ -32,22 +41,61 @@ _LOCK = threading.Lock()  # one writer per process at a time (each width is its 
 
 def banded(lines: np.ndarray, km: float) -> BaseGeometry:
     """The area within ``km`` of any of ``lines`` (one per border, lon/lat): the union of their stored bands, those
-    not stored yet made (:func:`geo.maps.bands.geodesic_buffer`) and stored."""
+    not stored yet read from the layers or made (:func:`geo.maps.bands.geodesic_buffer`), and stored."""
     path = store_path(km)
     stored = _load(path)
-    keys = [hashlib.sha256(shapely.to_wkb(line)).hexdigest() for line in lines]
+    keys = [line_key(line) for line in lines]
     missing = {key: line for key, line in zip(keys, lines) if key not in stored}
-    for key, line in missing.items():
-        stored[key] = shapely.to_wkb(geodesic_buffer(line, km))
     if missing:
+        stored.update(shipped_bands(km, missing))
+        for key, line in missing.items():
+            if key not in stored:
+                stored[key] = shapely.to_wkb(geodesic_buffer(line, km))
         _save(path, stored)
     return shapely.union_all(shapely.from_wkb([stored[key] for key in keys])) if keys else shapely.Polygon()
 
 
+def line_key(line: BaseGeometry) -> str:
+    """The digest a border line's bands are stored under (its WKB's SHA-256)."""
+    return hashlib.sha256(shapely.to_wkb(line)).hexdigest()
+
+
+def band_identity(km: float) -> str:
+    """What a band of width ``km`` depends on besides its line: bands of another identity are not used."""
+    return f"{FORMAT}|{km!r}|{PIECE_KM!r}|{BAND_TOLERANCE_DEG!r}"
+
+
 def store_path(km: float) -> Path:
-    """The file holding the bands of width ``km``."""
-    identity = f"{FORMAT}|{km!r}|{PIECE_KM!r}|{BAND_TOLERANCE_DEG!r}|{shapely.geos_version_string}"
+    """The user-cache file holding the bands of width ``km`` (made with this GEOS)."""
+    identity = f"{band_identity(km)}|{shapely.geos_version_string}"
     return Path(settings.CACHE_DIR) / f"{PREFIX}{km:g}km-{hashlib.sha256(identity.encode()).hexdigest()[:16]}.pkl"
+
+
+def band_layer(borders: gpd.GeoDataFrame, widths: Iterable[float]) -> gpd.GeoDataFrame:
+    """Every border's band at each of ``widths`` (the layers' ``bands.parquet``): one row per border and width, with
+    the digest of its line and the band's identity, so that a map uses a row only for the same line and parameters."""
+    lines = list(borders.geometry.values)
+    jobs = [(pair, line, float(km)) for km in widths for pair, line in zip(borders["pair"], lines)]
+    with ThreadPoolExecutor() as pool:  # GEOS releases the GIL while it buffers
+        bands = list(pool.map(lambda job: geodesic_buffer(job[1], job[2]), jobs))
+    return gpd.GeoDataFrame({"pair": [pair for pair, _, _ in jobs], "km": [km for _, _, km in jobs],
+                             "identity": [band_identity(km) for _, _, km in jobs],
+                             "line_key": [line_key(line) for _, line, _ in jobs]},
+                            geometry=bands, crs=borders.crs)  # fmt: skip
+
+
+def shipped_bands(km: float, keys: Iterable[str], directory: Path | None = None) -> dict[str, bytes]:
+    """The bands of width ``km`` the layers carry for the lines ``keys`` (digest -> band WKB); none when the layers
+    have no band file, it cannot be read, or its bands were made another way."""
+    import pyarrow.parquet as pq
+
+    path = Path(directory or settings.LAYERS_DIR) / BANDS_FILE
+    try:
+        table = pq.read_table(path, columns=["line_key", "geometry"], filters=[("identity", "==", band_identity(km))])
+    except Exception:  # missing, torn or of an older layout: the bands are made  # noqa: BLE001
+        return {}
+    wanted = set(keys)
+    return {key: band for key, band in zip(table["line_key"].to_pylist(), table["geometry"].to_pylist()) if key in wanted}
 
 
 def _load(path: Path) -> dict[str, bytes]:

@@ -18,6 +18,8 @@ from geo.spatial.geodesy import M_PER_KM, aeqd, geodesic_distance_km
 PIECE_KM = 300.0
 #: Display simplification of band outlines (degrees).
 BAND_TOLERANCE_DEG = 0.005
+#: Default distance bands (km) drawn along a map's highlighted borders (the layers carry every border's, made ahead).
+DEFAULT_BANDS = (25.0, 50.0, 100.0)
 
 
 def _pieces(line: BaseGeometry) -> list[np.ndarray]:

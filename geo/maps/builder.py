@@ -26,6 +26,7 @@ from branca.colormap import LinearColormap
 
 from geo.layers.load import Layers
 from geo.layers.table import LayerTable
+from geo.maps.bands import DEFAULT_BANDS
 from geo.maps.borders import Highlight, add_highlight, choose_borders, start_bands
 from geo.maps.deterministic import data_fingerprint
 from geo.maps.elements import DateFilter, FitView, IncidentCounter, SummaryBox
@@ -44,8 +45,6 @@ EXTENT_MARGIN_DEG = 4.0
 MAX_MARGIN_DEG = 20.0
 #: Map zoom limit (also what MarkerCluster needs when there are no tiles).
 MAX_ZOOM = 18
-#: Default distance bands (km) drawn along the highlighted borders.
-DEFAULT_BANDS = (25.0, 50.0, 100.0)
 SEA_COLOUR, LAND_COLOUR = "#dbe9f4", "#f7f5f0"
 
 
