@@ -160,3 +160,16 @@ def test_layers_bands_of_another_identity_or_a_torn_file_are_not_used(layers, tm
     (tmp_path / BANDS_FILE).write_bytes((layers.directory / BANDS_FILE).read_bytes()[:5000])
     assert band_store.shipped_bands(25.0, [key], directory=tmp_path) == {}
     assert band_store.shipped_bands(25.0, [key], directory=tmp_path / "none") == {}
+
+
+def test_the_layers_band_file_is_read_once_for_a_maps_widths(layers):
+    """A map's three widths ask for their bands at once, each on its thread: the file is read once (a read holds
+    about 26 MB while it lasts)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    band_store._layer_bands.cache_clear()
+    keys = [band_store.line_key(line) for line in lines_of(layers, "KAZ-RUS,KAZ-UZB")]
+    with ThreadPoolExecutor(3) as pool:
+        found = list(pool.map(lambda km: band_store.shipped_bands(km, keys), DEFAULT_BANDS))
+    assert [len(bands) for bands in found] == [2, 2, 2] and found[0] != found[1]
+    assert band_store._layer_bands.cache_info().misses == 1

@@ -19,6 +19,7 @@ import pickle
 import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -87,15 +88,32 @@ def band_layer(borders: gpd.GeoDataFrame, widths: Iterable[float]) -> gpd.GeoDat
 def shipped_bands(km: float, keys: Iterable[str], directory: Path | None = None) -> dict[str, bytes]:
     """The bands of width ``km`` the layers carry for the lines ``keys`` (digest -> band WKB); none when the layers
     have no band file, it cannot be read, or its bands were made another way."""
-    import pyarrow.parquet as pq
-
     path = Path(directory or settings.LAYERS_DIR) / BANDS_FILE
     try:
-        table = pq.read_table(path, columns=["line_key", "geometry"], filters=[("identity", "==", band_identity(km))])
-    except Exception:  # missing, torn or of an older layout: the bands are made  # noqa: BLE001
+        stat = path.stat()
+    except OSError:
         return {}
-    wanted = set(keys)
-    return {key: band for key, band in zip(table["line_key"].to_pylist(), table["geometry"].to_pylist()) if key in wanted}
+    with _READ_LOCK:  # a map's widths ask at once, each on its thread: the file is read once (a read holds 26 MB)
+        bands = _layer_bands(path, stat.st_size, stat.st_mtime_ns).get(band_identity(km), {})
+    return {key: bands[key] for key in keys if key in bands}
+
+
+_READ_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=2)
+def _layer_bands(path: Path, size: int, mtime_ns: int) -> dict[str, dict[str, bytes]]:
+    """The band file's bands by identity, then line digest (``size`` and ``mtime_ns`` tell a rewritten file)."""
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path, columns=["identity", "line_key", "geometry"]).to_pydict()
+    except Exception:  # torn or of an older layout: the bands are made  # noqa: BLE001
+        return {}
+    out: dict[str, dict[str, bytes]] = {}
+    for identity, key, band in zip(table["identity"], table["line_key"], table["geometry"]):
+        out.setdefault(identity, {})[key] = band
+    return out
 
 
 def _load(path: Path) -> dict[str, bytes]:
