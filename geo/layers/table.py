@@ -97,8 +97,10 @@ class LayerTable:
             columns[col] = values
         import shapely
 
+        from geo.spatial.cores import on_cores
+
         geometry = np.asarray(frame.geometry.values)
-        display = shapely.simplify(geometry, DISPLAY_DEG, preserve_topology=True)
+        display = on_cores(lambda part: shapely.simplify(part, DISPLAY_DEG, preserve_topology=True), geometry)  # admin-1: 1.2 s -> 0.7
         table = cls(columns, shapely.to_wkb(geometry), name, list(frame.columns).index(name), frame.crs.to_json() if frame.crs else None,
                     pickle.dumps(attrs, protocol=pickle.HIGHEST_PROTOCOL), shapely.to_wkb(display), shapely.bounds(display))  # fmt: skip
         table.geometry, table._frame = geometry, frame

@@ -6,14 +6,13 @@ every vertex of a 1:10m boundary would make pages several times larger and no sh
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
 
 from geo.layers.table import DISPLAY_DEG
+from geo.spatial.cores import on_cores
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -24,8 +23,6 @@ DISPLAY_TOLERANCE_DEG = DISPLAY_DEG
 DISPLAY_DETAIL = 4000
 #: Decimals kept in displayed coordinates (1e-5 degree is about a metre).
 DISPLAY_DECIMALS = 5
-#: Geometries per thread below which clipping for display stays on one core.
-PARALLEL_MIN_SHAPES = 64
 
 
 def display_tolerance(extent: shapely.Polygon) -> float:
@@ -44,15 +41,7 @@ def clipped_for_display(geoms: np.ndarray, extent: shapely.Polygon, tolerance: f
     """Geometries cut to the rectangle ``extent`` (``clip_by_rect``: no overlay needed for a box) and made
     :func:`for_display`; spread over the cores for many shapes (GEOS releases the GIL)."""
     bounds = extent.bounds
-
-    def run(part: np.ndarray) -> np.ndarray:
-        return for_display(shapely.clip_by_rect(part, *bounds), tolerance)
-
-    chunks = min(os.cpu_count() or 1, len(geoms) // PARALLEL_MIN_SHAPES)
-    if chunks <= 1:
-        return run(geoms)
-    with ThreadPoolExecutor(chunks) as pool:
-        return np.concatenate(list(pool.map(run, np.array_split(geoms, chunks))))
+    return on_cores(lambda part: for_display(shapely.clip_by_rect(part, *bounds), tolerance), np.asarray(geoms, dtype=object))
 
 
 def geojson(frame: gpd.GeoDataFrame) -> dict:
