@@ -1,4 +1,4 @@
-"""Element-wise GEOS work spread over the cores (geo.spatial.cores): the same results, in the same order, as one call."""
+"""Element-wise GEOS work spread over the cores (geo._cores): the same results, in the same order, as one call."""
 
 from __future__ import annotations
 
@@ -7,21 +7,21 @@ import threading
 import numpy as np
 import shapely
 
-from geo.spatial import cores
+from geo import _cores as cores
 
 
 def test_on_cores_gives_one_calls_results_in_order(monkeypatch):
     monkeypatch.setattr(cores.os, "cpu_count", lambda: 3)
     rng = np.random.default_rng(7)
     geoms = shapely.buffer(shapely.points(rng.uniform(-170, 170, 1000), rng.uniform(-80, 80, 1000)), rng.uniform(0.1, 3, 1000))
-    threads: set[str] = set()
+    calls: list[tuple[str, int]] = []
 
     def run(part: np.ndarray) -> np.ndarray:
-        threads.add(threading.current_thread().name)
+        calls.append((threading.current_thread().name, len(part)))
         return shapely.simplify(part, 0.05)
 
     out = cores.on_cores(run, geoms)
-    assert len(threads) == 3 and all(name.startswith("incmap-geos") for name in threads)
+    assert sorted(n for _, n in calls) == [333, 333, 334] and all(name.startswith("incmap-geos") for name, _ in calls)
     assert list(shapely.to_wkb(out)) == list(shapely.to_wkb(shapely.simplify(geoms, 0.05)))
 
 

@@ -97,7 +97,7 @@ class LayerTable:
             columns[col] = values
         import shapely
 
-        from geo.spatial.cores import on_cores
+        from geo._cores import on_cores
 
         geometry = np.asarray(frame.geometry.values)
         display = on_cores(lambda part: shapely.simplify(part, DISPLAY_DEG, preserve_topology=True), geometry)  # admin-1: 1.2 s -> 0.7

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import shapely
 
+from geo._cores import on_cores
 from geo.layers.table import DISPLAY_DEG
-from geo.spatial.cores import on_cores
 
 if TYPE_CHECKING:
     import geopandas as gpd
