@@ -33,8 +33,8 @@ class LayerTable:
     position: int
     crs: str | None
     frame_attrs: bytes = field(repr=False)
-    display_wkb: np.ndarray | None = field(default=None, repr=False)  # the geometries simplified to DISPLAY_DEG
-    display_boxes: np.ndarray | None = field(default=None, repr=False)  # their bounding boxes (n x 4), made with them
+    display_wkb: np.ndarray = field(repr=False)  # the geometries simplified to DISPLAY_DEG
+    display_boxes: np.ndarray = field(repr=False)  # their bounding boxes (n x 4: minx, miny, maxx, maxy; NaN for none)
     _frame: gpd.GeoDataFrame | None = field(default=None, repr=False)
 
     @cached_property
@@ -47,10 +47,6 @@ class LayerTable:
     def display_rows(self, bounds: tuple[float, float, float, float]) -> np.ndarray:
         """The rows whose display outline's bounding box meets the box ``bounds``: all a map of that box can show
         (a map decodes these and no others: admin-1 over a region, about a tenth of the layer)."""
-        import shapely
-
-        if self.display_boxes is None:  # (minx, miny, maxx, maxy) per row, NaN for none
-            self.display_boxes = shapely.bounds(self.display_geometries(np.arange(len(self))))
         box = self.display_boxes
         minx, miny, maxx, maxy = bounds
         return np.flatnonzero((box[:, 0] <= maxx) & (box[:, 2] >= minx) & (box[:, 1] <= maxy) & (box[:, 3] >= miny))
@@ -59,8 +55,6 @@ class LayerTable:
         """The ``rows``' geometries simplified to DISPLAY_DEG (topology kept), for maps only."""
         import shapely
 
-        if self.display_wkb is None:
-            return shapely.simplify(self.geometry[rows], DISPLAY_DEG, preserve_topology=True)
         return shapely.from_wkb(self.display_wkb[rows])
 
     def __getitem__(self, name: str) -> np.ndarray:
