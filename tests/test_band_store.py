@@ -7,6 +7,7 @@ and parameters."""
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -165,8 +166,6 @@ def test_layers_bands_of_another_identity_or_a_torn_file_are_not_used(layers, tm
 def test_the_layers_band_file_is_read_once_for_a_maps_widths(layers):
     """A map's three widths ask for their bands at once, each on its thread: the file is read once (a read holds
     about 26 MB while it lasts)."""
-    from concurrent.futures import ThreadPoolExecutor
-
     band_store._layer_bands.cache_clear()
     keys = [band_store.line_key(line) for line in lines_of(layers, "KAZ-RUS,KAZ-UZB")]
     with ThreadPoolExecutor(3) as pool:

@@ -75,13 +75,12 @@ def store_path(km: float) -> Path:
 def band_layer(borders: gpd.GeoDataFrame, widths: Iterable[float]) -> gpd.GeoDataFrame:
     """Every border's band at each of ``widths`` (the layers' ``bands.parquet``): one row per border and width, with
     the digest of its line and the band's identity, so that a map uses a row only for the same line and parameters."""
-    lines = list(borders.geometry.values)
-    jobs = [(pair, line, float(km)) for km in widths for pair, line in zip(borders["pair"], lines)]
+    lines, kms = list(borders.geometry.values), [float(km) for km in widths]
+    keys = [line_key(line) for line in lines]
     with ThreadPoolExecutor() as pool:  # GEOS releases the GIL while it buffers
-        bands = list(pool.map(lambda job: geodesic_buffer(job[1], job[2]), jobs))
-    return gpd.GeoDataFrame({"pair": [pair for pair, _, _ in jobs], "km": [km for _, _, km in jobs],
-                             "identity": [band_identity(km) for _, _, km in jobs],
-                             "line_key": [line_key(line) for _, line, _ in jobs]},
+        bands = list(pool.map(geodesic_buffer, lines * len(kms), [km for km in kms for _ in lines]))
+    return gpd.GeoDataFrame({"pair": list(borders["pair"]) * len(kms), "km": [km for km in kms for _ in lines],
+                             "identity": [band_identity(km) for km in kms for _ in lines], "line_key": keys * len(kms)},
                             geometry=bands, crs=borders.crs)  # fmt: skip
 
 
